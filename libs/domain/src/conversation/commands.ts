@@ -1,0 +1,37 @@
+import { Channel } from '../channel/channel';
+import { Customer } from './events';
+
+/** Where a transfer goes: exactly one of the three (X1–X3). */
+export type TransferTarget = { toQueueId: string } | { toAgentId: string } | { toExternalNumber: string };
+
+type AgentCommandName = 'pick' | 'accept' | 'reject' | 'end' | 'closeSession' | 'release' | 'resume' | 'resolve';
+/** Commands the engine sends itself when a timer falls due (actor.kind = system). */
+type TimerCommandName =
+  | 'expireAgentDisconnect'
+  | 'expireOffer'
+  | 'expireWaiting'
+  | 'expireWrapUpBlock'
+  | 'autoClose';
+
+export type ConversationCommand =
+  | {
+      type: 'request';
+      conversationId: string;
+      channel: Channel;
+      workstreamId: string;
+      queueId: string;
+      customer: Customer;
+    }
+  | { type: AgentCommandName; conversationId: string; agentId: string }
+  /** T2: work distribution offers the conversation to an agent. */
+  | { type: 'assign'; conversationId: string; agentId: string }
+  | { type: 'transfer'; conversationId: string; agentId: string; target: TransferTarget }
+  | { type: 'agentMessage'; conversationId: string; agentId: string; text: string }
+  | { type: 'customerEnd' | 'customerDisconnect'; conversationId: string }
+  | { type: 'customerReconnect'; conversationId: string }
+  | { type: 'customerMessage'; conversationId: string; text: string }
+  | { type: 'agentDisconnect' | 'agentReconnect'; conversationId: string; agentId: string }
+  /** `dueAt` names the deadline the timer was set for, so a stale timer decides nothing. */
+  | { type: TimerCommandName; conversationId: string; dueAt: string };
+
+export type ConversationCommandType = ConversationCommand['type'];

@@ -1,0 +1,7 @@
+/** Who caused a change: recorded with every event for the audit trail. */
+export type ActorKind = 'agent' | 'customer' | 'channel' | 'system' | 'operator';
+
+export interface Actor {
+  kind: ActorKind;
+  id: string;
+}

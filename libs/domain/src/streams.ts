@@ -1,0 +1,27 @@
+import { AgentEvent } from './agent/events';
+import { ConversationEvent } from './conversation/events';
+import { QueueEvent } from './queue/queue';
+import { WorkstreamEvent } from './workstream/events';
+
+/** One stream per conversation, agent, workstream and queue (docs/architecture.md). */
+export const streams = {
+  conversation: (id: string) => `conversation-${id}`,
+  agent: (id: string) => `agent-${id}`,
+  workstream: (id: string) => `workstream-${id}`,
+  queue: (id: string) => `queue-${id}`,
+};
+
+export type DomainEvent = ConversationEvent | AgentEvent | WorkstreamEvent | QueueEvent;
+
+export const streamOf = (event: DomainEvent): string => {
+  switch (event.type) {
+    case 'workstream.configured':
+      return streams.workstream(event.data.workstreamId);
+    case 'queue.configured':
+      return streams.queue(event.data.queueId);
+    default:
+      return 'agentId' in event.data && event.type.startsWith('agent.')
+        ? streams.agent(event.data.agentId)
+        : streams.conversation((event.data as { conversationId: string }).conversationId);
+  }
+};

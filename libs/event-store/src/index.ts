@@ -1,0 +1,2 @@
+export * from './port';
+export { SqliteEventStore } from './embedded/sqlite-event-store';

@@ -1,0 +1,104 @@
+/**
+ * The event store port. The domain and the application only ever talk to this interface;
+ * the embedded (SQLite) and EventStoreDB adapters implement it and pass the same contract suite.
+ */
+
+/** Optimistic concurrency: the revision a stream must be at, or `no_stream` / `any`. */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+/** Who caused an event. */
+export interface Actor {
+  kind: 'agent' | 'customer' | 'channel' | 'system' | 'operator';
+  id: string;
+}
+
+export interface EventMetadata {
+  actor: Actor;
+  /** The channel event (`eventId`) or command id that caused this event, when there was one. */
+  causationId?: string;
+  /** When the cause happened (the channel event's `occurredAt`, or the clock's now). */
+  occurredAt: string;
+  schemaVersion: number;
+  /** Free-form extras (e.g. the status reason after a conversation event). */
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** Unique id of the event (a UUID). */
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent {
+  streamId: string;
+  /** 0-based revision of the event within its stream. */
+  revision: number;
+  /** Global, strictly increasing position in the store (not necessarily dense). */
+  position: number;
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  /** When the store recorded the event (ISO-8601 UTC). */
+  recordedAt: string;
+}
+
+export interface AppendRequest {
+  streamId: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
+export interface AppendResult {
+  /** Position of the last event written. */
+  position: number;
+  /** The revision each written stream is at afterwards. */
+  revisions: Record<string, number>;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves once no handler call is in flight. */
+  stop(): Promise<void>;
+}
+
+/** Delivers events in global order, in batches; the next batch waits for the handler's promise. */
+export type BatchHandler = (events: StoredEvent[]) => Promise<void> | void;
+
+export interface EventStore {
+  /**
+   * Appends to one or more streams atomically: either every request's expected revision holds
+   * and all events are written, or nothing is written and `WrongExpectedRevisionError` is thrown.
+   */
+  append(requests: AppendRequest[]): Promise<AppendResult>;
+  /** Events of one stream from `fromRevision` (inclusive), oldest first; `[]` for an unknown stream. */
+  readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
+  /** Up to `maxCount` events with a position strictly greater than `afterPosition`, in global order. */
+  readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]>;
+  /** The position of the newest event, or 0 for an empty store. */
+  headPosition(): Promise<number>;
+  /** Catch-up then live delivery of every event after `afterPosition`, in global order. */
+  subscribeToAll(afterPosition: number, handler: BatchHandler, onError?: (error: unknown) => void): Subscription;
+  close(): Promise<void>;
+}
+
+/** The optimistic concurrency check failed; nothing was written. */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${streamId} is at revision ${actual}, expected ${expected}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The store could not be reached; the caller may retry. */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'EventStoreUnavailableError';
+  }
+}
