@@ -31,13 +31,13 @@ port_open() {
 
 # True if $1 is a live (non-zombie) process running kafka.Kafka with our config.
 is_our_broker() {
-  local pid="$1" state cmd
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/stat" ]] || return 1
-  state="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null)" || return 1
-  [[ "$state" != "Z" && "$state" != "X" ]] || return 1
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmd" == *" kafka.Kafka $PROPS_FILE"* ]]
+  local pid="$1" stat args=()
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
+  mapfile -d '' args <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  [[ " ${args[*]} " == *" kafka.Kafka $PROPS_FILE "* ]] || return 1
+  read -r stat <"/proc/$pid/stat" 2>/dev/null || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != "Z" && "${stat:0:1}" != "X" ]]
 }
 
 # Prints the pid of our broker (pid file first, then a scan for a JVM running

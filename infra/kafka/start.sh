@@ -26,6 +26,11 @@ pid="$(find_broker_pid || true)"
 
 # 1. Already up?
 if [[ -n "$pid" ]]; then
+  running_port="$(sed -n 's#^advertised\.listeners=PLAINTEXT://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$PROPS_FILE" 2>/dev/null || true)"
+  if [[ -n "$running_port" && "$running_port" != "$KAFKA_PORT" ]]; then
+    log "the broker from $RUN_DIR is already running on port $running_port (pid $pid), not $KAFKA_PORT; run stop.sh first"
+    exit 1
+  fi
   if [[ "$(cat "$READY_FILE" 2>/dev/null || true)" == "$pid" ]] && port_open "$KAFKA_PORT"; then
     echo "kafka: already running on $BOOTSTRAP (pid $pid)"
     exit 0
@@ -92,7 +97,7 @@ if [[ -z "$pid" ]]; then
     java "${HEAP_OPTS[@]}" \
       -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
       -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError \
-      -Djava.awt.headless=true \
+      -Djava.awt.headless=true -Djava.net.preferIPv4Stack=true \
       "-Dlog4j.configuration=file:$KAFKA_DIR/log4j.properties" \
       "-Dkafka.logs.dir=$RUN_DIR" \
       -cp "$CLASSPATH_GLOB" kafka.Kafka "$PROPS_FILE" \
@@ -104,7 +109,8 @@ if [[ -z "$pid" ]]; then
   done
   pid="$(<"$PID_FILE")"
 else
-  log "broker process $pid exists but is not answering yet; waiting for it"
+  log "found broker process $pid (not yet confirmed ready); waiting for it"
+  echo "$pid" >"$PID_FILE"
   launcher=""
 fi
 cid="$(cat "$CLUSTER_ID_FILE" 2>/dev/null || true)"

@@ -20,8 +20,8 @@ export const streamOf = (event: DomainEvent): string => {
     case 'queue.configured':
       return streams.queue(event.data.queueId);
     default:
-      return 'agentId' in event.data && event.type.startsWith('agent.')
-        ? streams.agent(event.data.agentId)
-        : streams.conversation((event.data as { conversationId: string }).conversationId);
+      return event.type.startsWith('agent.')
+        ? streams.agent((event as AgentEvent).data.agentId)
+        : streams.conversation((event as ConversationEvent).data.conversationId);
   }
 };

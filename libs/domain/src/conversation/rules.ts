@@ -21,9 +21,12 @@ export const requireAgent = (agents: ReadonlyMap<string, AgentState>, agentId: s
   return agent;
 };
 
-/** 403: an agent acting on a conversation that is not theirs. Closed answers 409 first: closed is final. */
+/**
+ * 403: an agent acting on a conversation that is not theirs. Closed answers 409 first: closed is final;
+ * so does open: an open conversation is nobody's, so the command meets the wrong status, not another owner.
+ */
 export const requirePrimary = (command: ConversationCommand, s: ConversationState, agentId: string) => {
-  if (s.status === 'closed') throw notAllowed(command, s);
+  if (s.status === 'closed' || s.status === 'open') throw notAllowed(command, s);
   if (s.primaryAgentId !== agentId) {
     throw forbidden(`agent '${agentId}' is not the primary agent of conversation '${s.id}'`);
   }

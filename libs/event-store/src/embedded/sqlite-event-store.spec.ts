@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,7 +8,7 @@ import { EventCollector } from '../testing/event-collector';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { SCHEMA_VERSION } from './schema';
 import { EVENTS_FILE, SqliteEventStore } from './sqlite-event-store';
-import { runStoreInChild } from './testing/child-store';
+import { runStoreInChild } from '../testing/sqlite-child-process';
 
 const tempDirs: string[] = [];
 
@@ -62,7 +62,8 @@ describe('SqliteEventStore', () => {
   });
 
   it('keeps events across a reopen and continues positions and revisions after them', async () => {
-    const first = await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [newEvent({ n: 1 }), newEvent({ n: 2 })] }]);
+    const events = [newEvent({ n: 1 }), newEvent({ n: 2 })];
+    const first = await store.append([{ streamId: 's', expectedRevision: 'no_stream', events }]);
     await store.close();
 
     store = new SqliteEventStore(dir);
@@ -93,7 +94,9 @@ describe('SqliteEventStore', () => {
   it('only checks the revision of a request without events', async () => {
     await store.append([{ streamId: 'a', expectedRevision: 'no_stream', events: [newEvent()] }]);
 
-    await expect(store.append([{ streamId: 'a', expectedRevision: 3, events: [] }])).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.append([{ streamId: 'a', expectedRevision: 3, events: [] }])).rejects.toBeInstanceOf(
+      WrongExpectedRevisionError,
+    );
     const result = await store.append([
       { streamId: 'a', expectedRevision: 0, events: [] },
       { streamId: 'b', expectedRevision: 'no_stream', events: [] },
@@ -110,6 +113,34 @@ describe('SqliteEventStore', () => {
 
     expect(result.revisions).toEqual({ a: 1 });
     expect((await store.readStream('a')).map((event) => event.revision)).toEqual([0, 1]);
+  });
+
+  it('fails a conflicting append alone when appends share a group commit', async () => {
+    const duplicate = newEvent();
+    await store.append([{ streamId: 'taken', expectedRevision: 'no_stream', events: [duplicate] }]);
+
+    const outcomes = await Promise.allSettled([
+      store.append([{ streamId: 'a', expectedRevision: 'no_stream', events: [newEvent()] }]),
+      store.append([{ streamId: 'taken', expectedRevision: 'no_stream', events: [newEvent()] }]),
+      store.append([{ streamId: 'b', expectedRevision: 'no_stream', events: [duplicate] }]),
+      store.append([{ streamId: 'a', expectedRevision: 0, events: [newEvent()] }]),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((await store.readAll(0, 10)).map((event) => [event.streamId, event.revision])).toEqual([
+      ['taken', 0],
+      ['a', 0],
+      ['a', 1],
+    ]);
+  });
+
+  it('commits appends still queued when close() is called', async () => {
+    const appending = store.append([{ streamId: 'a', expectedRevision: 'no_stream', events: [newEvent()] }]);
+    await store.close();
+
+    await expect(appending).resolves.toMatchObject({ revisions: { a: 0 } });
+    store = new SqliteEventStore(dir);
+    expect(await store.readStream('a')).toHaveLength(1);
   });
 
   it('returns events whose lazily parsed fields behave like plain properties', async () => {
@@ -175,6 +206,5 @@ describe('SqliteEventStore', () => {
     const db = new Database(join(dir, EVENTS_FILE), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
-    expect(existsSync(dir)).toBe(true);
   });
 });

@@ -33,9 +33,7 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
 
         expect(result.revisions).toEqual({ [s]: 1 });
         const stored = await store.readStream(s);
-        expect(stored.map(({ streamId, revision, eventId, type, data, metadata }) => ({ streamId, revision, eventId, type, data, metadata }))).toEqual(
-          events.map((event, revision) => ({ streamId: s, revision, ...event })),
-        );
+        expect(stored).toMatchObject(events.map((event, revision) => ({ streamId: s, revision, ...event })));
         expect(stored[1].position).toBe(result.position);
         expect(stored[0].position).toBeLessThan(stored[1].position);
         for (const event of stored) expect(new Date(event.recordedAt).toISOString()).toBe(event.recordedAt);
@@ -247,7 +245,8 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         await collector.untilMine(4);
         await subscription.stop();
 
-        expect(collector.mine.map((event) => event.eventId)).toEqual([...existing, ...live, ...sentinel].map((event) => event.eventId));
+        const expected = [...existing, ...live, ...sentinel];
+        expect(collector.mine.map((event) => event.eventId)).toEqual(expected.map((event) => event.eventId));
         expectStrictlyIncreasing(collector.all.map((event) => event.position));
         for (const batch of collector.batches) expect(batch.length).toBeGreaterThan(0);
       });
@@ -283,7 +282,9 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         // The handler is now blocked on its first batch: pile up sequential and concurrent appends.
         for (let revision = 0; revision < 9; revision++) await appendOne(store, a, revision);
         await Promise.all(
-          Array.from({ length: 10 }, () => store.append([{ streamId: b, expectedRevision: 'any', events: [newEvent(), newEvent()] }])),
+          Array.from({ length: 10 }, () =>
+            store.append([{ streamId: b, expectedRevision: 'any', events: [newEvent(), newEvent()] }]),
+          ),
         );
         release.resolve();
         await collector.untilMine(30);
@@ -400,7 +401,10 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the promise to reject');
 }
 
-function expectWrongRevision(error: unknown, expected: Pick<WrongExpectedRevisionError, 'streamId' | 'expected' | 'actual'>): void {
+function expectWrongRevision(
+  error: unknown,
+  expected: Pick<WrongExpectedRevisionError, 'streamId' | 'expected' | 'actual'>,
+): void {
   expect(error).toBeInstanceOf(WrongExpectedRevisionError);
   expect(error).toMatchObject(expected);
 }

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChannelEventsController } from './channel-events/channel-events.controller';
+import { Config } from './config';
+import { AgentsAndQueuesController } from './conversations/agents-queues.controller';
+import { RunConversationCommandHandler } from './conversations/conversation.handlers';
+import { ConversationsController } from './conversations/conversations.controller';
+import { EngineModule } from './engine/engine.module';
+import { Startup } from './engine/startup';
+import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { ErrorFilter } from './http/error-filter';
+import { MinPositionInterceptor } from './http/min-position.interceptor';
+import { SchedulingModule } from './scheduling/scheduling.module';
+import { ChangePresenceHandler, ConfigureAgentHandler, ConfigureQueueHandler, ConfigureWorkstreamHandler } from './setup/setup.handlers';
+import { SetupController } from './setup/setup.controller';
+import { TestClockController } from './test-clock/test-clock.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), EngineModule, SchedulingModule],
+      controllers: [
+        SetupController,
+        ConversationsController,
+        AgentsAndQueuesController,
+        ChannelEventsController,
+        HealthController,
+        // Contract section 4: the endpoint exists only with the manual clock.
+        ...(config.manualClockStart ? [TestClockController] : []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        Readiness,
+        Startup,
+        MinPositionInterceptor,
+        RunConversationCommandHandler,
+        ConfigureWorkstreamHandler,
+        ConfigureQueueHandler,
+        ConfigureAgentHandler,
+        ChangePresenceHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { describeInvalid, parseChannelEvent, toCommand } from '../../../../libs/messaging/src';
+import { RunConversationCommand } from '../conversations/conversation.commands';
+
+/** Contract section 1 over HTTP: the same envelope and the same command path as the Kafka gateway. */
+@Controller('channel-events')
+export class ChannelEventsController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Post()
+  @HttpCode(202)
+  async accept(@Body() body: unknown) {
+    const parsed = parseChannelEvent(body);
+    if (!parsed.ok) throw new BadRequestException({ message: describeInvalid(parsed.problems), fields: parsed.problems });
+    const { command, cause } = toCommand(parsed.event);
+    const result = await this.bus.execute(new RunConversationCommand(command, cause));
+    return result.duplicate ? { duplicate: true } : { position: result.position };
+  }
+}

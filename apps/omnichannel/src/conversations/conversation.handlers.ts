@@ -1,0 +1,12 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConversationCommands } from '../../../../libs/command-handling/src';
+import { RunConversationCommand } from './conversation.commands';
+
+@CommandHandler(RunConversationCommand)
+export class RunConversationCommandHandler implements ICommandHandler<RunConversationCommand> {
+  constructor(private readonly commands: ConversationCommands) {}
+
+  execute({ command, cause }: RunConversationCommand) {
+    return this.commands.execute(command, cause);
+  }
+}

@@ -1,0 +1,99 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '../../../../libs/domain/src';
+import { ID_PATTERN, ID_RULE } from '../../../../libs/messaging/src';
+import { ReadModels } from '../../../../libs/read-models/src';
+import { IdPipe } from '../http/id.pipe';
+import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
+import { RunConversationCommand } from './conversation.commands';
+
+/** URL command names (contract) to the domain's command names (spec). */
+const SIMPLE_COMMANDS = {
+  pick: 'pick',
+  accept: 'accept',
+  reject: 'reject',
+  end: 'end',
+  'close-session': 'closeSession',
+  release: 'release',
+  resume: 'resume',
+  resolve: 'resolve',
+} as const;
+
+@Controller('conversations')
+export class ConversationsController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  @Post(':id/transfer')
+  @HttpCode(200)
+  transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
+    const targets = [body.toQueueId, body.toAgentId, body.toExternalNumber].filter((t) => t !== undefined);
+    if (targets.length !== 1) {
+      throw new BadRequestException({ message: 'body must have exactly one of toQueueId, toAgentId, toExternalNumber', field: 'body' });
+    }
+    const target: TransferTarget =
+      body.toQueueId !== undefined ? { toQueueId: body.toQueueId } : body.toAgentId !== undefined ? { toAgentId: body.toAgentId } : { toExternalNumber: body.toExternalNumber! };
+    return this.run({ type: 'transfer', conversationId: id, agentId: body.agentId, target }, body.agentId);
+  }
+
+  @Post(':id/messages')
+  @HttpCode(200)
+  message(@Param('id', new IdPipe('id')) id: string, @Body() body: MessageDto) {
+    return this.run({ type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text }, body.agentId);
+  }
+
+  @Post(':id/:command')
+  @HttpCode(200)
+  command(@Param('id', new IdPipe('id')) id: string, @Param('command') name: string, @Body() body: AgentCommandDto) {
+    const type = SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS];
+    if (!type) throw new NotFoundException(`unknown command '${name}'`);
+    return this.run({ type, conversationId: id, agentId: body.agentId }, body.agentId);
+  }
+
+  @Get()
+  @UseInterceptors(MinPositionInterceptor)
+  list(@Query('statusReason') statusReason?: string, @Query('queueId') queueId?: string, @Query('agentId') agentId?: string) {
+    if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
+      throw new BadRequestException({ message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`, field: 'statusReason' });
+    }
+    for (const [field, value] of Object.entries({ queueId, agentId })) {
+      if (value !== undefined && !ID_PATTERN.test(value)) throw new BadRequestException({ message: `${field} ${ID_RULE}`, field });
+    }
+    return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
+  }
+
+  @Get(':id')
+  @UseInterceptors(MinPositionInterceptor)
+  get(@Param('id', new IdPipe('id')) id: string) {
+    return this.found(id, this.readModels.conversation(id));
+  }
+
+  @Get(':id/events')
+  @UseInterceptors(MinPositionInterceptor)
+  events(@Param('id', new IdPipe('id')) id: string) {
+    this.found(id, this.readModels.conversation(id));
+    return this.readModels.auditTrail(id);
+  }
+
+  @Get(':id/transcript')
+  @UseInterceptors(MinPositionInterceptor)
+  transcript(@Param('id', new IdPipe('id')) id: string) {
+    this.found(id, this.readModels.conversation(id));
+    return this.readModels.transcript(id);
+  }
+
+  private async run(command: ConversationCommand, agentId: string) {
+    const { conversationId, statusReason, position } = await this.bus.execute(
+      new RunConversationCommand(command, { actor: { kind: 'agent', id: agentId } }),
+    );
+    return { conversationId, statusReason, position };
+  }
+
+  private found<T>(id: string, value: T | undefined): T {
+    if (value === undefined) throw new NotFoundException(`conversation '${id}' does not exist`);
+    return value;
+  }
+}

@@ -1,0 +1,57 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigurationCommands, ConversationCommands, StreamCache } from '../../../../libs/command-handling/src';
+import { EventStore, SqliteEventStore } from '../../../../libs/event-store/src';
+import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '../../../../libs/read-models/src';
+import { Clock, ManualClock, SystemClock } from '../../../../libs/scheduling/src/clock/clock';
+import { Config, readConfig } from '../config';
+import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
+
+/** Wires the ports to their adapters: the only place that knows which store and clock run. */
+@Global()
+@Module({
+  providers: [
+    { provide: CONFIG, useFactory: () => readConfig() },
+    {
+      provide: EVENT_STORE,
+      inject: [CONFIG],
+      useFactory: (config: Config): EventStore => new SqliteEventStore(config.dataDir),
+    },
+    {
+      provide: CLOCK,
+      inject: [CONFIG],
+      useFactory: (config: Config): Clock => (config.manualClockStart ? new ManualClock(config.manualClockStart) : new SystemClock()),
+    },
+    { provide: READ_MODEL_DB, inject: [CONFIG], useFactory: (config: Config) => openReadModelDb(config.dataDir) },
+    { provide: StreamCache, inject: [EVENT_STORE], useFactory: (store: EventStore) => new StreamCache(store) },
+    {
+      provide: ConversationCommands,
+      inject: [EVENT_STORE, StreamCache, CLOCK],
+      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) => new ConversationCommands(store, cache, clock),
+    },
+    {
+      provide: ConfigurationCommands,
+      inject: [EVENT_STORE, StreamCache, CLOCK],
+      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) => new ConfigurationCommands(store, cache, clock),
+    },
+    {
+      provide: ProjectionRunner,
+      inject: [READ_MODEL_DB, EVENT_STORE],
+      useFactory: (db: Db, store: EventStore) => new ProjectionRunner(db, store, allProjections),
+    },
+    { provide: ReadModels, inject: [READ_MODEL_DB], useFactory: (db: Db) => new ReadModels(db) },
+  ],
+  exports: [CONFIG, EVENT_STORE, CLOCK, StreamCache, ConversationCommands, ConfigurationCommands, ProjectionRunner, ReadModels],
+})
+export class EngineModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly db: Db,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ProjectionRunner } from '../../../../libs/read-models/src';
+import { Readiness } from '../health/readiness';
+
+/** Catches the read models up with the store in the background; /health answers 200 only after. */
+@Injectable()
+export class Startup implements OnApplicationBootstrap {
+  private readonly logger = new Logger(Startup.name);
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly readiness: Readiness,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const started = Date.now();
+    this.runner.start().then(
+      () => {
+        this.readiness.ready = true;
+        this.logger.log(`read models caught up to position ${this.runner.position} in ${Date.now() - started} ms`);
+      },
+      (error) => this.logger.error(`read models failed to catch up: ${error instanceof Error ? error.stack : error}`),
+    );
+  }
+}

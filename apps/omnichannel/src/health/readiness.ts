@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+
+export interface ComponentHealth {
+  healthy: boolean;
+  detail?: string;
+}
+
+/** Start-up sets `ready` once read models have caught up; adapters (Kafka, stores) report their own health. */
+@Injectable()
+export class Readiness {
+  ready = false;
+  private readonly probes = new Map<string, () => ComponentHealth>();
+
+  register(name: string, probe: () => ComponentHealth): void {
+    this.probes.set(name, probe);
+  }
+
+  components(): Record<string, ComponentHealth> {
+    return Object.fromEntries([...this.probes].map(([name, probe]) => [name, probe()]));
+  }
+}

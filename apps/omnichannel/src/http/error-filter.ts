@@ -1,0 +1,50 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { DomainError, DomainErrorKind } from '../../../../libs/domain/src';
+import { EventStoreUnavailableError } from '../../../../libs/event-store/src';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  not_allowed: HttpStatus.CONFLICT,
+};
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Every error answers `{ statusCode, error, message }` (contract section 3), plus the fields that explain it. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { statusCode, body } = this.describe(exception);
+    response.status(statusCode).json({ statusCode, error: ERROR_NAMES[statusCode] ?? 'Error', ...body });
+  }
+
+  private describe(exception: unknown): { statusCode: number; body: Record<string, unknown> } {
+    if (exception instanceof DomainError) {
+      const { message, statusReason, field } = exception;
+      return { statusCode: STATUS[exception.kind], body: { message, ...(statusReason && { statusReason }), ...(field && { field }) } };
+    }
+    if (exception instanceof EventStoreUnavailableError) {
+      return { statusCode: 503, body: { message: `the event store is unavailable: ${exception.message}` } };
+    }
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
+      const { statusCode: _code, error: _error, ...rest } = body;
+      return { statusCode: exception.getStatus(), body: rest };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return { statusCode: 500, body: { message: 'internal error' } };
+  }
+}

@@ -1,0 +1,28 @@
+import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
+import { Request } from 'express';
+import { from, Observable, switchMap } from 'rxjs';
+import { ProjectionRunner } from '../../../../libs/read-models/src';
+
+/** How long a read waits for the read models to reach `X-Min-Position` before answering 503. */
+const MAX_WAIT_MS = 10_000;
+
+/** Read-your-writes: a query with `X-Min-Position: n` answers only once the read models include position n. */
+@Injectable()
+export class MinPositionInterceptor implements NestInterceptor {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const header = context.switchToHttp().getRequest<Request>().header('x-min-position');
+    if (header === undefined) return next.handle();
+    const position = Number(header);
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new BadRequestException({ message: 'X-Min-Position must be a non-negative integer store position', field: 'X-Min-Position' });
+    }
+    return from(this.runner.waitFor(position, MAX_WAIT_MS)).pipe(
+      switchMap((reached) => {
+        if (!reached) throw new ServiceUnavailableException(`read models have not reached position ${position} yet; retry`);
+        return next.handle();
+      }),
+    );
+  }
+}

@@ -1,0 +1,17 @@
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { PRESENCES, Presence } from '../../../../libs/domain/src';
+import { IsId } from '../../../../libs/messaging/src';
+
+export class QueueDto {
+  @IsString() @Length(1, 200) name!: string;
+}
+
+export class AgentDto {
+  @IsString() @Length(1, 200) name!: string;
+  @IsInt() @Min(0) @Max(1000) capacityUnits!: number;
+  @IsArray() @ArrayMaxSize(500) @IsId({ each: true }) queueIds!: string[];
+}
+
+export class PresenceDto {
+  @IsIn(PRESENCES) status!: Presence;
+}

@@ -1,0 +1,33 @@
+import { Command } from '@nestjs/cqrs';
+import { Actor, AgentState, Presence, WorkstreamSettings } from '../../../../libs/domain/src';
+
+/** Operator set-up commands travel on the CQRS command bus like every other change. */
+export class ConfigureWorkstream extends Command<number> {
+  constructor(readonly workstreamId: string, readonly settings: WorkstreamSettings, readonly actor: Actor) {
+    super();
+  }
+}
+
+export class ConfigureQueue extends Command<number> {
+  constructor(readonly queueId: string, readonly name: string, readonly actor: Actor) {
+    super();
+  }
+}
+
+export class ConfigureAgent extends Command<{ position: number; agent: AgentState }> {
+  constructor(
+    readonly agentId: string,
+    readonly name: string,
+    readonly capacityUnits: number,
+    readonly queueIds: string[],
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}
+
+export class ChangePresence extends Command<{ position: number; agent: AgentState }> {
+  constructor(readonly agentId: string, readonly status: Presence, readonly actor: Actor) {
+    super();
+  }
+}

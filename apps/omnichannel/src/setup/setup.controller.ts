@@ -1,0 +1,46 @@
+import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Actor } from '../../../../libs/domain/src';
+import { IdPipe } from '../http/id.pipe';
+import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
+import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
+import { WorkstreamDto } from './workstream.dto';
+import { withDefaults } from './workstream-defaults';
+
+/** Set-up is an operator's act; the API has no authentication of its own (docs/decisions.md). */
+const OPERATOR: Actor = { kind: 'operator', id: 'api' };
+
+@Controller()
+export class SetupController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Put('workstreams/:id')
+  @HttpCode(200)
+  async workstream(@Param('id', new IdPipe('id')) id: string, @Body() body: WorkstreamDto) {
+    const settings = withDefaults(body);
+    const position = await this.bus.execute(new ConfigureWorkstream(id, settings, OPERATOR));
+    return { id, ...settings, position };
+  }
+
+  @Put('queues/:id')
+  @HttpCode(200)
+  async queue(@Param('id', new IdPipe('id')) id: string, @Body() body: QueueDto) {
+    const position = await this.bus.execute(new ConfigureQueue(id, body.name, OPERATOR));
+    return { id, name: body.name, position };
+  }
+
+  @Put('agents/:id')
+  @HttpCode(200)
+  async agent(@Param('id', new IdPipe('id')) id: string, @Body() body: AgentDto) {
+    const { position, agent } = await this.bus.execute(new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, OPERATOR));
+    return { id, name: agent.name, capacityUnits: agent.capacityUnits, queueIds: agent.queueIds, presence: agent.presence, position };
+  }
+
+  @Put('agents/:id/presence')
+  @HttpCode(200)
+  async presence(@Param('id', new IdPipe('id')) id: string, @Body() body: PresenceDto) {
+    const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, { kind: 'agent', id }));
+    return { agentId: id, status: agent.presence, position };
+  }
+}
+

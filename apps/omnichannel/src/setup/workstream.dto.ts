@@ -1,0 +1,77 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS, Channel, Distribution, WrapUpCapacityBlock } from '../../../../libs/domain/src';
+
+const isWrapUpBlock = (value: unknown): boolean =>
+  value === 'always' ||
+  value === 'never' ||
+  (typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    Number.isInteger((value as { minutes: unknown }).minutes) &&
+    (value as { minutes: number }).minutes >= 1 &&
+    (value as { minutes: number }).minutes <= 60);
+
+const IsWrapUpCapacityBlock = () =>
+  ValidateBy({
+    name: 'isWrapUpCapacityBlock',
+    validator: { validate: isWrapUpBlock, defaultMessage: () => '$property must be "always", "never" or {"minutes": 1..60}' },
+  });
+
+const isTimeZone = (value: unknown): boolean => {
+  try {
+    return typeof value === 'string' && new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone !== undefined;
+  } catch {
+    return false;
+  }
+};
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+class OpeningDto {
+  @IsIn(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) day!: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+  @Matches(HH_MM, { message: '$property must be a local time HH:MM' }) from!: string;
+  @Matches(HH_MM, { message: '$property must be a local time HH:MM' }) to!: string;
+}
+
+class OperatingHoursDto {
+  @IsString()
+  @ValidateBy({ name: 'isTimeZone', validator: { validate: isTimeZone, defaultMessage: () => '$property must be an IANA time zone' } })
+  timeZone!: string;
+
+  @ValidateNested({ each: true }) @Type(() => OpeningDto) @ArrayMaxSize(100) weekly!: OpeningDto[];
+}
+
+class AutoCloseDto {
+  @IsOptional() @IsInt() @Min(1) open?: number;
+  @IsOptional() @IsInt() @Min(1) active?: number;
+  @IsOptional() @IsInt() @Min(1) wrap_up?: number;
+  @IsOptional() @IsInt() @Min(1) waiting?: number;
+}
+
+/** Contract: `PUT /workstreams/{id}`. Timeouts and keepSameAgent have defaults (docs/decisions.md). */
+export class WorkstreamDto {
+  @IsIn(CHANNELS) channel!: Channel;
+  @IsIn(['push', 'pick']) distribution!: Distribution;
+  @IsInt() @Min(1) @Max(1000) capacityUnits!: number;
+  @IsWrapUpCapacityBlock() wrapUpCapacityBlock!: WrapUpCapacityBlock;
+  @IsOptional() @IsBoolean() keepSameAgent?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) agentDisconnectTimeoutSeconds?: number;
+  @IsOptional() @IsInt() @Min(1) waitingInactivityTimeoutSeconds?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) offerTimeoutSeconds?: number;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => OperatingHoursDto) operatingHours?: OperatingHoursDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AutoCloseDto) autoCloseSeconds?: AutoCloseDto;
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { Actor, DomainEvent } from '../../domain/src';
+import { EventMetadata, NewEvent, StoredEvent } from '../../event-store/src';
+import { upcast } from './upcasting';
+
+/** The schema version every event is written with today; older ones are upcast on read. */
+export const SCHEMA_VERSION = 1;
+
+export const toNewEvent = (
+  event: DomainEvent,
+  actor: Actor,
+  cause: { causationId?: string; occurredAt?: string },
+  statusReason?: string,
+): NewEvent => ({
+  eventId: randomUUID(),
+  type: event.type,
+  data: event.data as unknown as Record<string, unknown>,
+  metadata: {
+    actor,
+    ...(cause.causationId && { causationId: cause.causationId }),
+    occurredAt: cause.occurredAt ?? event.at,
+    at: event.at,
+    schemaVersion: SCHEMA_VERSION,
+    ...(statusReason && { statusReason }),
+  } satisfies EventMetadata,
+});
+
+/** A stored event as the domain sees it, in the current schema. */
+export const toDomainEvent = (stored: StoredEvent): DomainEvent => {
+  const current = upcast(stored);
+  return { type: current.type, data: current.data, at: current.metadata.at as string } as DomainEvent;
+};

@@ -1,0 +1,5 @@
+export * from './cause';
+export * from './envelope';
+export * from './stream-cache';
+export * from './conversation-commands';
+export * from './configuration-commands';

@@ -1,0 +1,53 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { CHANNELS } from '../../../domain/src';
+import { IsId } from '../validation/is-id';
+import { CHANNEL_EVENT_TYPES, ChannelEventType } from './channel-event';
+
+export class ChannelEventEnvelopeDto {
+  @IsString() @Length(1, 128) eventId!: string;
+  @IsIn(CHANNEL_EVENT_TYPES) type!: ChannelEventType;
+  @IsId() conversationId!: string;
+  @IsISO8601({ strict: true }) occurredAt!: string;
+  @IsObject() payload!: Record<string, unknown>;
+}
+
+class CustomerDto {
+  @IsId() id!: string;
+  @IsBoolean() authenticated!: boolean;
+}
+
+export class RequestedPayloadDto {
+  @IsIn(CHANNELS) channel!: string;
+  @IsId() workstreamId!: string;
+  @IsId() queueId!: string;
+  @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
+}
+
+export class MessagePayloadDto {
+  @IsString() @Length(1, 20_000) text!: string;
+}
+
+export class EmptyPayloadDto {}
+
+export class AgentPayloadDto {
+  @IsId() agentId!: string;
+}
+
+export class VoiceTransferredPayloadDto {
+  @IsId() byAgentId!: string;
+  @IsOptional() @IsString() @Length(1, 64) toExternalNumber?: string;
+  @IsOptional() @IsId() toAgentId?: string;
+  @IsOptional() @IsId() toQueueId?: string;
+}
+
+export const PAYLOAD_DTOS: Record<ChannelEventType, new () => object> = {
+  'conversation.requested': RequestedPayloadDto,
+  'customer.message': MessagePayloadDto,
+  'customer.ended': EmptyPayloadDto,
+  'customer.disconnected': EmptyPayloadDto,
+  'customer.reconnected': EmptyPayloadDto,
+  'voice.transferred': VoiceTransferredPayloadDto,
+  'agent.disconnected': AgentPayloadDto,
+  'agent.reconnected': AgentPayloadDto,
+};

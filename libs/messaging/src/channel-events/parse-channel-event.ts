@@ -1,0 +1,32 @@
+import { InvalidInput, validateAs } from '../validation/validation';
+import { ChannelEvent } from './channel-event';
+import { ChannelEventEnvelopeDto, PAYLOAD_DTOS } from './channel-event.dto';
+
+export type Parsed = { ok: true; event: ChannelEvent } | { ok: false; problems: InvalidInput[] };
+
+/** Validates a channel event the same way whether it came over HTTP or Kafka. */
+export const parseChannelEvent = (input: unknown): Parsed => {
+  const envelope = validateAs(ChannelEventEnvelopeDto, input);
+  if (envelope.length) return { ok: false, problems: envelope };
+  const event = input as ChannelEvent;
+  const payload = validateAs(PAYLOAD_DTOS[event.type], event.payload, 'payload');
+  if (payload.length) return { ok: false, problems: payload };
+  if (event.type === 'voice.transferred') {
+    const { toExternalNumber, toAgentId, toQueueId } = event.payload;
+    const targets = [toExternalNumber, toAgentId, toQueueId].filter((t) => t !== undefined).length;
+    if (targets !== 1) {
+      return { ok: false, problems: [{ field: 'payload', reason: 'must have exactly one of toExternalNumber, toAgentId, toQueueId' }] };
+    }
+  }
+  return { ok: true, event };
+};
+
+/** Raw bytes (Kafka) to a validated event. */
+export const parseChannelEventBytes = (bytes: Buffer | null): Parsed => {
+  if (!bytes || bytes.length === 0) return { ok: false, problems: [{ field: 'value', reason: 'is empty' }] };
+  try {
+    return parseChannelEvent(JSON.parse(bytes.toString('utf8')));
+  } catch (error) {
+    return { ok: false, problems: [{ field: 'value', reason: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+};

@@ -1,0 +1,18 @@
+export * from './database';
+export * from './projection';
+export * from './projection-runner';
+export * from './queries';
+export * from './projections/conversations';
+export * from './projections/agents';
+export * from './projections/audit';
+export * from './projections/transcript';
+export * from './projections/configuration';
+
+import { agentsProjection } from './projections/agents';
+import { auditProjection } from './projections/audit';
+import { configurationProjection } from './projections/configuration';
+import { conversationsProjection } from './projections/conversations';
+import { transcriptProjection } from './projections/transcript';
+
+/** Every read model the service keeps. */
+export const allProjections = [configurationProjection, conversationsProjection, agentsProjection, transcriptProjection, auditProjection];

@@ -1,0 +1,25 @@
+import { StoredEvent } from '../../../event-store/src';
+import { Db } from '../database';
+import { Projection } from '../projection';
+
+/** Workstreams and queues as last configured. */
+export const configurationProjection: Projection = {
+  name: 'configuration',
+  open(db: Db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS workstreams (id TEXT PRIMARY KEY, settings TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS queues (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    `);
+    const workstream = db.prepare(`INSERT INTO workstreams (id, settings) VALUES (?, ?)
+      ON CONFLICT (id) DO UPDATE SET settings = excluded.settings`);
+    const queue = db.prepare(`INSERT INTO queues (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`);
+    return (stored: StoredEvent) => {
+      if (stored.type === 'workstream.configured') {
+        const { workstreamId, ...settings } = stored.data;
+        workstream.run(workstreamId, JSON.stringify({ id: workstreamId, ...settings }));
+      } else if (stored.type === 'queue.configured') {
+        queue.run(stored.data.queueId, stored.data.name);
+      }
+    };
+  },
+};

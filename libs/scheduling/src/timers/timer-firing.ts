@@ -1,0 +1,59 @@
+import { ConversationCommandResult } from '../../../command-handling/src/conversation-commands';
+import { Cause } from '../../../command-handling/src/cause';
+import { ConversationCommand } from '../../../domain/src';
+import { ProjectionRunner, ReadModels } from '../../../read-models/src';
+import { Clock } from '../clock/clock';
+
+export type SendCommand = (command: ConversationCommand, cause: Cause) => Promise<ConversationCommandResult>;
+
+const SYSTEM: Cause = { actor: { kind: 'system', id: 'timer' } };
+const BATCH = 500;
+
+/**
+ * Fires every timer that has fallen due, as a command on the common path (actor.kind = system).
+ * Timers are read from the read model, which derives them from events; the command re-checks the
+ * deadline against the conversation's current state, so a timer that is stale or fired before decides nothing.
+ */
+export class TimerFiring {
+  private running?: Promise<{ fired: number; position: number }>;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly readModels: ReadModels,
+    private readonly runner: ProjectionRunner,
+    private readonly send: SendCommand,
+  ) {}
+
+  /** One pass at a time; a caller arriving during a pass waits for it and then runs its own. */
+  async fireDue(): Promise<{ fired: number; position: number }> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.pass();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async pass(): Promise<{ fired: number; position: number }> {
+    const seen = new Set<string>();
+    let fired = 0;
+    let position = this.runner.position;
+    for (;;) {
+      const due = this.readModels.dueTimers(this.clock.now(), BATCH).filter((t) => !seen.has(key(t)));
+      if (due.length === 0) return { fired, position };
+      for (const timer of due) {
+        seen.add(key(timer));
+        const result = await this.send({ type: timer.kind, conversationId: timer.conversationId, dueAt: timer.dueAt }, SYSTEM).catch(() => undefined);
+        if (result?.events.length) {
+          fired++;
+          position = Math.max(position, result.position);
+        }
+      }
+      // What fired may set new deadlines that are already due (e.g. auto-close after a long advance).
+      await this.runner.waitFor(position, 10_000);
+    }
+  }
+}
+
+const key = (t: { conversationId: string; kind: string; dueAt: string }) => `${t.conversationId}|${t.kind}|${t.dueAt}`;
