@@ -1,4 +1,4 @@
-import { AgentState, ConversationState, StatusReason, TimerKind } from '../../domain/src';
+import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '../../domain/src';
 import { Db } from './database';
 import { capacityView } from './projections/agents';
 import { conversationView } from './projections/conversations';
@@ -23,6 +23,11 @@ export class ReadModels {
         `SELECT state, queued_at AS queuedAt FROM conversations WHERE queue_id = ? AND status_reason = 'open' ORDER BY queued_position`,
       ),
       queue: db.prepare('SELECT id, name FROM queues WHERE id = ?'),
+      openPush: db.prepare(`SELECT state FROM conversations WHERE status_reason = 'open' AND push = 1 ORDER BY queued_position`),
+      candidates: db.prepare(`SELECT state, last_assigned_position AS lastAssignedPosition FROM agents WHERE presence != 'offline'`),
+      workstream: db.prepare('SELECT settings FROM workstreams WHERE id = ?'),
+      recentWaits: db.prepare('SELECT seconds FROM queue_waits WHERE queue_id = ? ORDER BY position DESC LIMIT ?'),
+      nextDue: db.prepare('SELECT MIN(due_at) AS dueAt FROM timers WHERE due_at > ? AND due_at <= ?'),
       dueTimers: db.prepare('SELECT conversation_id AS conversationId, kind, due_at AS dueAt FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
     };
   }
@@ -67,6 +72,35 @@ export class ReadModels {
 
   queueExists(queueId: string): boolean {
     return this.statements.queue.get(queueId) !== undefined;
+  }
+
+  /** Open conversations whose workstream pushes, oldest in their queue first. */
+  openPushConversations(): ConversationState[] {
+    return (this.statements.openPush.all() as { state: string }[]).map((r) => JSON.parse(r.state) as ConversationState);
+  }
+
+  /** Agents who are signed in (presence other than offline), with their round-robin order. */
+  signedInAgents(): Candidate[] {
+    return (this.statements.candidates.all() as { state: string; lastAssignedPosition: number }[]).map((r) => ({
+      agent: JSON.parse(r.state) as AgentState,
+      lastAssignedPosition: r.lastAssignedPosition,
+    }));
+  }
+
+  workstream(id: string): Workstream | undefined {
+    const row = this.statements.workstream.get(id) as { settings: string } | undefined;
+    return row && (JSON.parse(row.settings) as Workstream);
+  }
+
+  /** The moving average of the last waits (queued to assigned) of live chats in a queue; undefined before any. */
+  averageWait(queueId: string, sample = 20): number | undefined {
+    const waits = this.statements.recentWaits.all(queueId, sample) as { seconds: number }[];
+    return waits.length ? Math.round(waits.reduce((sum, w) => sum + w.seconds, 0) / waits.length) : undefined;
+  }
+
+  /** The earliest deadline after `after` and at or before `until`, if any. */
+  nextDeadline(after: string, until: string): string | undefined {
+    return (this.statements.nextDue.get(after, until) as { dueAt: string | null }).dueAt ?? undefined;
   }
 
   /** Deadlines that have passed at `now`, oldest first. */

@@ -19,6 +19,6 @@ export class AgentsAndQueuesController {
   @Get('queues/:id/open')
   open(@Param('id', new IdPipe('id')) id: string) {
     if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
-    return openWorkView(this.readModels.openWork(id));
+    return openWorkView(this.readModels.openWork(id), this.readModels.averageWait(id));
   }
 }

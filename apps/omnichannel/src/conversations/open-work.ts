@@ -1,6 +1,15 @@
 import { ConversationState } from '../../../../libs/domain/src';
 import { conversationView } from '../../../../libs/read-models/src';
 
-/** Open work in arrival order with each item's position (1 = next). */
-export const openWorkView = (open: { state: ConversationState; queuedAt: string }[]) =>
-  open.map(({ state, queuedAt }, index) => ({ ...conversationView(state), queuedAt, position: index + 1 }));
+/**
+ * Open work in arrival order. Live chats carry their queue position and the queue's average recent wait
+ * (null until a live chat has been assigned there); persistent chats carry neither, since nobody waits on them;
+ * other channels carry their position.
+ */
+export const openWorkView = (open: { state: ConversationState; queuedAt: string }[], averageWait: number | undefined) =>
+  open.map(({ state, queuedAt }, index) => ({
+    ...conversationView(state),
+    queuedAt,
+    ...(state.channel !== 'persistent_chat' && { position: index + 1 }),
+    ...(state.channel === 'live_chat' && { estimatedWaitSeconds: averageWait ?? null }),
+  }));

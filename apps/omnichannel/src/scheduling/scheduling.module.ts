@@ -1,14 +1,32 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { StoredEvent } from '../../../../libs/event-store/src';
 import { ProjectionRunner, ReadModels } from '../../../../libs/read-models/src';
 import { Clock } from '../../../../libs/scheduling/src/clock/clock';
-import { TimerFiring } from '../../../../libs/scheduling/src/timers/timer-firing';
+import { Distributor } from '../../../../libs/scheduling/src/distribution/distributor';
+import { SendCommand, TimerFiring } from '../../../../libs/scheduling/src/timers/timer-firing';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CLOCK, CONFIG } from '../engine/tokens';
+import { TimeDriver } from './time-driver';
 
-/** How often the real clock looks for due timers; deadlines are whole seconds. */
+/** How often the real clock looks for due timers and for operating hours that have begun. */
 const TICK_MS = 1000;
+
+/** Events after which someone may now be assignable: a conversation opened, or an agent gained room. */
+const DISTRIBUTION_TRIGGERS = new Set([
+  'conversation.requested',
+  'conversation.returned_to_queue',
+  'conversation.transferred_to_queue',
+  'conversation.assignment_rejected',
+  'conversation.customer_returned',
+  'agent.configured',
+  'agent.presence_changed',
+  'agent.capacity_released',
+  'workstream.configured',
+]);
+
+const sendVia = (bus: CommandBus): SendCommand => (command, cause) => bus.execute(new RunConversationCommand(command, cause));
 
 @Module({
   providers: [
@@ -16,29 +34,41 @@ const TICK_MS = 1000;
       provide: TimerFiring,
       inject: [CLOCK, ReadModels, ProjectionRunner, CommandBus],
       useFactory: (clock: Clock, readModels: ReadModels, runner: ProjectionRunner, bus: CommandBus) =>
-        new TimerFiring(clock, readModels, runner, (command, cause) => bus.execute(new RunConversationCommand(command, cause))),
+        new TimerFiring(clock, readModels, runner, sendVia(bus), (error) => new Logger('Timers').warn(describe(error))),
     },
+    {
+      provide: Distributor,
+      inject: [CLOCK, ReadModels, CommandBus],
+      useFactory: (clock: Clock, readModels: ReadModels, bus: CommandBus) =>
+        new Distributor(clock, readModels, sendVia(bus), (error) => new Logger('Distribution').debug(describe(error))),
+    },
+    TimeDriver,
   ],
-  exports: [TimerFiring],
+  exports: [TimeDriver],
 })
 export class SchedulingModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Timers');
+  private readonly logger = new Logger('Scheduling');
   private ticker?: NodeJS.Timeout;
 
   constructor(
-    private readonly timers: TimerFiring,
+    private readonly runner: ProjectionRunner,
+    private readonly distributor: Distributor,
+    private readonly time: TimeDriver,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  /** With the manual test clock, timers fire only when the clock is advanced. */
   onApplicationBootstrap(): void {
+    this.runner.onBatch((events: StoredEvent[]) => {
+      if (events.some((e) => DISTRIBUTION_TRIGGERS.has(e.type))) this.distributor.distribute().catch((e) => this.logger.error(describe(e)));
+    });
+    // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;
-    this.ticker = setInterval(() => {
-      this.timers.fireDue().catch((error) => this.logger.error(error instanceof Error ? error.stack : error));
-    }, TICK_MS);
+    this.ticker = setInterval(() => this.time.tick().catch((e) => this.logger.error(describe(e))), TICK_MS);
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.ticker);
   }
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

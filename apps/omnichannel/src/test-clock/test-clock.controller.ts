@@ -1,8 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { IsNumber, Max, Min } from 'class-validator';
-import { ManualClock } from '../../../../libs/scheduling/src/clock/clock';
-import { CLOCK } from '../engine/tokens';
-import { TimerFiring } from '../../../../libs/scheduling/src/timers/timer-firing';
+import { TimeDriver } from '../scheduling/time-driver';
 
 export class AdvanceDto {
   @IsNumber() @Min(0) @Max(400 * 24 * 3600) seconds!: number;
@@ -11,16 +9,11 @@ export class AdvanceDto {
 /** Contract section 4: exists only when OMNICHANNEL_TEST_CLOCK=manual. */
 @Controller('test/clock')
 export class TestClockController {
-  constructor(
-    @Inject(CLOCK) private readonly clock: ManualClock,
-    private readonly timers: TimerFiring,
-  ) {}
+  constructor(private readonly time: TimeDriver) {}
 
   @Post('advance')
   @HttpCode(200)
   async advance(@Body() body: AdvanceDto) {
-    const now = this.clock.advance(body.seconds);
-    const { fired, position } = await this.timers.fireDue();
-    return { now, fired, position };
+    return this.time.advance(body.seconds);
   }
 }

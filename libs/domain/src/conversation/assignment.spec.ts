@@ -48,6 +48,10 @@ describe('T2 open → active: work distribution assigns the conversation', () =>
     given(...openOn('sms'), configured('a3', 4, ['q2'])).when(assign('a3')).thenThrows('forbidden');
   });
 
+  it('an agent with too little room for a 5-unit conversation: 409', () => {
+    given(...available('a3', 4), requested('sms', { capacityUnits: 5 })).when(assign('a3')).thenThrows('not_allowed', 'open');
+  });
+
   it('an offline agent: 409', () => {
     given(...openOn('sms'), configured('a3')).when(assign('a3')).thenThrows('not_allowed', 'open');
   });
@@ -145,9 +149,5 @@ describe('T13 active → closed: the customer abandons a live chat before the ag
       .andStatus('active')
       .andState({ accepted: false })
       .andFree('a1', 2);
-  });
-
-  it('a second agent with no room for a 5-unit conversation is never offered it', () => {
-    given(...available('a3', 4), requested('sms', { capacityUnits: 5 })).when(assign('a3')).thenThrows('not_allowed', 'open');
   });
 });

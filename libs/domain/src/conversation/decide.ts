@@ -4,6 +4,7 @@ import { AgentState } from '../agent/state';
 import { isAsynchronous } from '../channel/channel';
 import { DomainError, forbidden, invalid, notFound } from '../shared/errors';
 import { autoCloseFor } from '../workstream/auto-close';
+import { isWithinOperatingHours } from '../workstream/operating-hours';
 import { Workstream } from '../workstream/settings';
 import { hold, releaseHeld, wrapUpCapacity } from './capacity-effects';
 import { ConversationCommand } from './commands';
@@ -115,7 +116,8 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
     case 'customerMessage':
       if (s.status === 'waiting') {
         // T17
-        return [event('conversation.customer_returned', {}), event('conversation.customer_message', { text: command.text })];
+        const owner = s.primaryAgentId ? { agentId: s.primaryAgentId } : {};
+        return [event('conversation.customer_returned', owner), event('conversation.customer_message', { text: command.text })];
       }
       return [event('conversation.customer_message', { text: command.text })];
     case 'agentDisconnect':
@@ -151,6 +153,12 @@ const request = (
   if (!ctx.queueIds.has(command.queueId)) throw notFound('queue', command.queueId);
   if (ws.channel !== command.channel) {
     throw invalid('channel', `must be '${ws.channel}', the channel of workstream '${ws.id}', not '${command.channel}'`);
+  }
+  if (command.channel === 'live_chat' && !isWithinOperatingHours(ws.operatingHours, now)) {
+    throw new DomainError(
+      'not_allowed',
+      `no live agent is available: workstream '${ws.id}' is outside its operating hours; the chat was not accepted`,
+    );
   }
   if (command.channel === 'persistent_chat' && !command.customer.authenticated) {
     throw invalid('customer.authenticated', 'must be true: a persistent chat needs an authenticated customer');

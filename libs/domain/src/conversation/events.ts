@@ -46,8 +46,8 @@ export interface ConversationEventMap {
   'conversation.parked': { conversationId: string; agentId: string };
   /** T16 */
   'conversation.resumed': { conversationId: string; agentId: string; units: number };
-  /** T17 */
-  'conversation.customer_returned': { conversationId: string };
+  /** T17; `agentId` is the owner to notify (the outbound event is the notification). */
+  'conversation.customer_returned': { conversationId: string; agentId?: string };
   /** T3, T13 */
   'conversation.abandoned': { conversationId: string; how: 'ended' | 'disconnected'; agentId?: string };
   /** T12, T14, T15 */

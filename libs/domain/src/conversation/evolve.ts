@@ -33,8 +33,10 @@ export const evolveConversation = (
       return toActive(s, event.data.agentId, false, event.at);
     case 'conversation.transferred_to_agent':
       return toActive(s, event.data.toAgentId, true, event.at);
-    case 'conversation.accepted':
-      return { ...s, accepted: true };
+    case 'conversation.accepted': {
+      const { declinedBy: _declined, ...rest } = s;
+      return { ...rest, accepted: true };
+    }
     case 'conversation.transferred_to_external': {
       const { primaryAgentId: _agent, capacityHolder: _holder, agentDisconnectedAt: _at, ...rest } = s;
       return { ...rest, primaryExternalNumber: event.data.toExternalNumber, accepted: true };
@@ -42,6 +44,7 @@ export const evolveConversation = (
     case 'conversation.ended':
       return moveTo({ ...s, capacityHolder: wrapUpHolder(s) }, 'wrap_up', event.at);
     case 'conversation.assignment_rejected':
+      return toOpen({ ...s, declinedBy: [...(s.declinedBy ?? []), event.data.agentId] }, s.queueId, event.at);
     case 'conversation.returned_to_queue':
     case 'conversation.customer_returned':
       return toOpen(s, s.queueId, event.at);
@@ -82,12 +85,10 @@ const moveTo = (s: ConversationState, status: StatusReason, at: string): Convers
 });
 
 const toActive = (s: ConversationState, agentId: string, accepted: boolean, at: string): ConversationState => {
-  const { primaryExternalNumber: _number, agentDisconnectedAt: _at, ...rest } = s;
-  return moveTo(
-    { ...rest, primaryAgentId: agentId, lastPrimaryAgentId: agentId, capacityHolder: agentId, accepted },
-    'active',
-    at,
-  );
+  const { primaryExternalNumber: _number, agentDisconnectedAt: _at, declinedBy, ...rest } = s;
+  const active = { ...rest, primaryAgentId: agentId, lastPrimaryAgentId: agentId, capacityHolder: agentId, accepted };
+  // Only an offer keeps the list of agents who declined: once an agent holds it, routing starts afresh.
+  return moveTo(accepted || !declinedBy ? active : { ...active, declinedBy }, 'active', at);
 };
 
 const toOpen = (s: ConversationState, queueId: string, at: string): ConversationState => {

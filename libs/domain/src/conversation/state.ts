@@ -21,6 +21,8 @@ export interface ConversationState {
   lastPrimaryAgentId?: string;
   /** A pushed assignment is active but not accepted until the agent accepts. */
   accepted: boolean;
+  /** Agents who rejected or let an offer expire since it was last accepted: push distribution tries others. */
+  declinedBy?: string[];
   /** The agent whose capacity this conversation holds now, if any. */
   capacityHolder?: string;
   /** Set while the primary agent's client is disconnected (T7 runs from here). */

@@ -6,12 +6,16 @@ import {
   activeOn,
   agentDisconnect,
   agentDisconnected,
+  agentReconnect,
+  agentReconnected,
   at,
   closeSession,
   closed,
   customerDisconnect,
   customerEnd,
   customerLeft,
+  customerReconnect,
+  customerReconnected,
   end,
   ended,
   except,
@@ -81,6 +85,13 @@ describe('T5 / T6 active → wrap_up: the customer ends the live chat or their c
       .andStatus('wrap_up');
   });
 
+  it('a live-chat customer reconnecting after T6 is recorded; wrap-up goes on', () => {
+    given(...activeOn('live_chat'), ended('a1', 'customer_disconnected'), held('a1', 2, 'wrap_up'))
+      .when(customerReconnect())
+      .then([customerReconnected()])
+      .andStatus('wrap_up');
+  });
+
   describe.each(leaving)('elsewhere the customer %s and the conversation stays active', (_, command, how) => {
     it.each(NOT_LIVE_CHAT)('%s', (channel) => {
       given(...activeOn(channel)).when(command()).then([customerLeft(how)]).andStatus('active').andFree('a1', 2);
@@ -104,6 +115,18 @@ describe('T7 active → open: the agent does not reconnect within the disconnect
       .andStatus('open')
       .andNo('primaryAgentId', 'capacityHolder', 'agentDisconnectedAt')
       .andFree('a1', 4);
+  });
+
+  it.each(ALL)('%s: reconnecting in time is recorded (and cancels the timeout, see timers.spec)', (channel) => {
+    given(...activeOn(channel), agentDisconnected('a1'))
+      .when(agentReconnect('a1'))
+      .then([agentReconnected('a1')])
+      .andStatus('active')
+      .andNo('agentDisconnectedAt');
+  });
+
+  it('a reconnect without a disconnect decides nothing', () => {
+    given(...activeOn('sms')).when(agentReconnect('a1')).thenNothing();
   });
 
   it('another agent cannot report the disconnect (403)', () => {

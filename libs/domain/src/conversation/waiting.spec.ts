@@ -105,7 +105,7 @@ describe('T17 waiting → open: the customer writes again within the timeout', (
   it.each(ASYNC)('%s: back in its queue, routed to its last agent', (channel) => {
     given(...waitingOn(channel))
       .when(customerMessage('I am back'))
-      .then([customerReturned(), customerWrote('I am back')])
+      .then([customerReturned('a1'), customerWrote('I am back')])
       .andStatus('open')
       .andState({ queueId: 'q1', lastPrimaryAgentId: 'a1', accepted: false })
       .andNo('primaryAgentId', 'capacityHolder');

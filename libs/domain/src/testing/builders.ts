@@ -3,7 +3,7 @@ import { AgentEvent, Presence } from '../agent/events';
 import { Channel } from '../channel/channel';
 import { ConversationCommand, TransferTarget } from '../conversation/commands';
 import { Decided } from '../conversation/decide';
-import { CloseReason, ConversationEvent, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
+import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
 import { TimerKind } from '../conversation/timers';
 import { addSeconds } from '../shared/time';
 import { autoCloseFor } from '../workstream/auto-close';
@@ -112,7 +112,8 @@ export const transferredToExternal = (fromAgentId: string, toExternalNumber: str
   fact('conversation.transferred_to_external', { fromAgentId, toExternalNumber });
 export const parked = (agentId: string) => fact('conversation.parked', { agentId });
 export const resumed = (agentId: string, units = UNITS) => fact('conversation.resumed', { agentId, units });
-export const customerReturned = () => fact('conversation.customer_returned', {});
+/** T17; `agentId` is the owner to notify. */
+export const customerReturned = (agentId?: string) => fact('conversation.customer_returned', { ...(agentId && { agentId }) });
 export const abandoned = (how: 'ended' | 'disconnected', agentId?: string) =>
   fact('conversation.abandoned', { how, ...(agentId && { agentId }) });
 export const closed = (reason: CloseReason, agentId?: string) => fact('conversation.closed', { reason, ...(agentId && { agentId }) });

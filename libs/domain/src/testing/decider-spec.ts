@@ -68,7 +68,7 @@ export class Outcome {
     return this;
   }
 
-  /** `undefined` asserts the field is absent. */
+  /** The fields are absent (or undefined). */
   andNo(...fields: (keyof ConversationState)[]): this {
     for (const field of fields) expect(this.folded.conversation?.[field]).toBeUndefined();
     return this;

@@ -8,16 +8,20 @@ import { Projection } from '../projection';
 export const agentsProjection: Projection = {
   name: 'agents',
   open(db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, presence TEXT NOT NULL, state TEXT NOT NULL)`);
-    const select = db.prepare('SELECT state FROM agents WHERE id = ?');
-    const upsert = db.prepare(`INSERT INTO agents (id, presence, state) VALUES (?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET presence = excluded.presence, state = excluded.state`);
+    // last_assigned_position: when the agent last took on a conversation, for round-robin ties.
+    db.exec(`CREATE TABLE IF NOT EXISTS agents (
+      id TEXT PRIMARY KEY, presence TEXT NOT NULL, last_assigned_position INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL)`);
+    const select = db.prepare('SELECT state, last_assigned_position AS lastAssigned FROM agents WHERE id = ?');
+    const upsert = db.prepare(`INSERT INTO agents (id, presence, last_assigned_position, state) VALUES (?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET presence = excluded.presence, last_assigned_position = excluded.last_assigned_position,
+        state = excluded.state`);
     return (stored: StoredEvent) => {
       if (!stored.type.startsWith('agent.')) return;
       const event = toDomainEvent(stored) as AgentEvent;
-      const row = select.get(event.data.agentId) as { state: string } | undefined;
+      const row = select.get(event.data.agentId) as { state: string; lastAssigned: number } | undefined;
       const after = evolveAgent(row ? (JSON.parse(row.state) as AgentState) : undefined, event);
-      upsert.run(after.id, after.presence, JSON.stringify(after));
+      const assigned = event.type === 'agent.capacity_held' && event.data.reason === 'active';
+      upsert.run(after.id, after.presence, assigned ? stored.position : (row?.lastAssigned ?? 0), JSON.stringify(after));
     };
   },
 };

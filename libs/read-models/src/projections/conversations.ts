@@ -1,12 +1,12 @@
-import { ConversationEvent, ConversationState, deadlines, evolveConversation, stateOf } from '../../../domain/src';
+import { ConversationEvent, ConversationState, deadlines, evolveConversation, secondsBetween, stateOf } from '../../../domain/src';
 import { toDomainEvent } from '../../../command-handling/src/envelope';
 import { StoredEvent } from '../../../event-store/src';
 import { Db } from '../database';
 import { Projection } from '../projection';
 
 /**
- * Current state of every conversation, and the deadlines that state implies (the timers).
- * Open work per queue is a query over it, in arrival order.
+ * Current state of every conversation, the deadlines that state implies (the timers), and how long
+ * live chats waited in each queue. Open work per queue is a query over it, in arrival order.
  */
 export const conversationsProjection: Projection = {
   name: 'conversations',
@@ -18,6 +18,7 @@ export const conversationsProjection: Projection = {
         workstream_id TEXT NOT NULL,
         queue_id TEXT NOT NULL,
         status_reason TEXT NOT NULL,
+        push INTEGER NOT NULL,
         primary_agent_id TEXT,
         owner_agent_id TEXT,
         queued_position INTEGER,
@@ -25,7 +26,7 @@ export const conversationsProjection: Projection = {
         state TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS conversations_by_queue ON conversations (queue_id, status_reason, queued_position);
-      CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status_reason);
+      CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status_reason, push, queued_position);
       CREATE INDEX IF NOT EXISTS conversations_by_agent ON conversations (primary_agent_id);
       CREATE TABLE IF NOT EXISTS timers (
         conversation_id TEXT NOT NULL,
@@ -34,13 +35,20 @@ export const conversationsProjection: Projection = {
         PRIMARY KEY (conversation_id, kind)
       );
       CREATE INDEX IF NOT EXISTS timers_by_due ON timers (due_at);
+      CREATE TABLE IF NOT EXISTS queue_waits (
+        queue_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (queue_id, position)
+      );
     `);
+    const addWait = db.prepare('INSERT OR IGNORE INTO queue_waits (queue_id, position, seconds) VALUES (?, ?, ?)');
     const clearTimers = db.prepare('DELETE FROM timers WHERE conversation_id = ?');
     const addTimer = db.prepare('INSERT INTO timers (conversation_id, kind, due_at) VALUES (?, ?, ?)');
     const select = db.prepare('SELECT state, queued_position, queued_at FROM conversations WHERE id = ?');
     const upsert = db.prepare(`
-      INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, primary_agent_id, owner_agent_id, queued_position, queued_at, state)
-      VALUES (@id, @channel, @workstreamId, @queueId, @status, @primaryAgentId, @ownerAgentId, @queuedPosition, @queuedAt, @state)
+      INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, primary_agent_id, owner_agent_id, queued_position, queued_at, state)
+      VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @primaryAgentId, @ownerAgentId, @queuedPosition, @queuedAt, @state)
       ON CONFLICT (id) DO UPDATE SET queue_id = excluded.queue_id, status_reason = excluded.status_reason,
         primary_agent_id = excluded.primary_agent_id, owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
@@ -57,12 +65,16 @@ export const conversationsProjection: Projection = {
         workstreamId: after.workstreamId,
         queueId: after.queueId,
         status: after.status,
+        push: after.settings.distribution === 'push' ? 1 : 0,
         primaryAgentId: after.status === 'active' || after.status === 'wrap_up' ? (after.primaryAgentId ?? null) : null,
         ownerAgentId: after.primaryAgentId ?? null,
         queuedPosition: entersQueue ? stored.position : (row?.queued_position ?? null),
         queuedAt: entersQueue ? event.at : (row?.queued_at ?? null),
         state: JSON.stringify(after),
       });
+      if (after.channel === 'live_chat' && before?.status === 'open' && after.status === 'active' && row?.queued_at) {
+        addWait.run(after.queueId, stored.position, secondsBetween(row.queued_at, event.at));
+      }
       clearTimers.run(after.id);
       for (const deadline of deadlines(after)) addTimer.run(after.id, deadline.kind, deadline.dueAt);
     };

@@ -22,6 +22,7 @@ export class TimerFiring {
     private readonly readModels: ReadModels,
     private readonly runner: ProjectionRunner,
     private readonly send: SendCommand,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** One pass at a time; a caller arriving during a pass waits for it and then runs its own. */
@@ -44,7 +45,8 @@ export class TimerFiring {
       if (due.length === 0) return { fired, position };
       for (const timer of due) {
         seen.add(key(timer));
-        const result = await this.send({ type: timer.kind, conversationId: timer.conversationId, dueAt: timer.dueAt }, SYSTEM).catch(() => undefined);
+        const command = { type: timer.kind, conversationId: timer.conversationId, dueAt: timer.dueAt };
+        const result = await this.send(command, SYSTEM).catch((error: unknown) => void this.onError(error));
         if (result?.events.length) {
           fired++;
           position = Math.max(position, result.position);

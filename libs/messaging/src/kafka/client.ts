@@ -1,0 +1,62 @@
+import { Kafka, LogEntry, RetryOptions, logLevel } from 'kafkajs';
+
+/** What the adapters log through (Nest's Logger fits). */
+export interface MessagingLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  logger: MessagingLogger;
+  /** kafkajs' own log level (default WARN: connection errors during an outage are worth seeing). */
+  logLevel?: logLevel;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retry?: RetryOptions;
+}
+
+/**
+ * Retries inside kafkajs stay short (a few seconds in all): the adapters have their own outer
+ * loops that back off, recreate producers and restart consumers, so a broker outage of any
+ * length is ridden out without kafkajs giving up for good.
+ */
+export const DEFAULT_RETRY: RetryOptions = { initialRetryTime: 250, maxRetryTime: 2_000, retries: 6, factor: 0.2, multiplier: 2 };
+
+export const createKafka = (options: KafkaClientOptions): Kafka =>
+  new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: options.retry ?? DEFAULT_RETRY,
+    logLevel: options.logLevel ?? logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => logEntry(options.logger, entry),
+  });
+
+const logEntry = (logger: MessagingLogger, { namespace, level, log }: LogEntry): void => {
+  const { message, timestamp: _t, logger: _l, stack: _s, ...extra } = log as LogEntry['log'] & { stack?: string };
+  const details = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
+  const line = `kafkajs ${namespace}: ${message}${details}`;
+  if (level === logLevel.ERROR) logger.error(line);
+  else if (level === logLevel.WARN) logger.warn(line);
+  else logger.log(line);
+};
+
+export const parseLogLevel = (value: string | undefined): logLevel => {
+  switch ((value ?? 'warn').toLowerCase()) {
+    case 'nothing':
+    case 'none':
+      return logLevel.NOTHING;
+    case 'error':
+      return logLevel.ERROR;
+    case 'info':
+      return logLevel.INFO;
+    case 'debug':
+      return logLevel.DEBUG;
+    default:
+      return logLevel.WARN;
+  }
+};

@@ -1,0 +1,67 @@
+import { Cause } from '../../../command-handling/src/cause';
+import { Candidate, chooseAgent, isWithinOperatingHours } from '../../../domain/src';
+import { ReadModels } from '../../../read-models/src';
+import { Clock } from '../clock/clock';
+import type { SendCommand } from '../timers/timer-firing';
+
+const DISTRIBUTION: Cause = { actor: { kind: 'system', id: 'distribution' } };
+
+/**
+ * Push distribution as a process manager: it reads the read models, chooses with `chooseAgent`, and sends
+ * `assign` on the common command path. The choice may be stale; the decision never is: `assign` is decided
+ * against the agent's own stream, so an agent is never pushed above capacity, however passes and picks race.
+ */
+export class Distributor {
+  private current?: Promise<number>;
+  private queued?: Promise<number>;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly readModels: ReadModels,
+    private readonly send: SendCommand,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Runs a pass now, or once the pass under way has finished (callers arriving meanwhile share that one):
+   * never two at once. Resolves with the store position of the last assignment made (0 for none).
+   */
+  distribute(): Promise<number> {
+    if (!this.current) {
+      this.current = this.pass().finally(() => (this.current = undefined));
+      return this.current;
+    }
+    this.queued ??= this.current
+      .catch(() => 0)
+      .then(() => {
+        this.queued = undefined;
+        return this.distribute();
+      });
+    return this.queued;
+  }
+
+  private async pass(): Promise<number> {
+    let position = 0;
+    const open = this.readModels.openPushConversations();
+    const candidates = new Map(this.readModels.signedInAgents().map((c) => [c.agent.id, c] as [string, Candidate]));
+    const now = this.clock.now();
+    for (const conversation of open) {
+      if (!isWithinOperatingHours(this.readModels.workstream(conversation.workstreamId)?.operatingHours, now)) continue;
+      const agentId = chooseAgent(conversation, [...candidates.values()]);
+      if (!agentId) continue;
+      try {
+        const result = await this.send({ type: 'assign', conversationId: conversation.id, agentId }, DISTRIBUTION);
+        position = Math.max(position, result.position);
+        // Count the assignment locally so the rest of this pass sees the agent's units as taken.
+        const chosen = candidates.get(agentId)!;
+        const units = conversation.settings.capacityUnits;
+        const holds = { ...chosen.agent.holds, [conversation.id]: { conversationId: conversation.id, units, reason: 'active' as const } };
+        candidates.set(agentId, { agent: { ...chosen.agent, holds }, lastAssignedPosition: result.position });
+      } catch (error) {
+        // Lost a race (picked meanwhile, agent changed): the next pass sees the new state.
+        this.onError(error);
+      }
+    }
+    return position;
+  }
+}
