@@ -1,5 +1,19 @@
 import { AppProcess, expectStatus } from '../support/app-process';
-import { Capacity, capacity, createAgent, eventTypes, scenario, startConversation } from '../support/fixtures';
+import {
+  Capacity,
+  Route,
+  capacity,
+  conversation,
+  createAgent,
+  customerDisconnected,
+  customerMessage,
+  eventTypes,
+  requested,
+  scenario,
+  send,
+  startConversation,
+  uniqueId,
+} from '../support/fixtures';
 
 /** "No agent is ever assigned beyond their capacity, even when many assignments race." */
 
@@ -14,7 +28,7 @@ afterAll(async () => {
   app?.removeDataDir();
 });
 
-it('ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once', async () => {
+it.each([1, 2, 3])('round %i: ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once', async () => {
   const s = await scenario(app, { workstream: { capacityUnits: 2 }, agents: 10, agentCapacity: 4 });
   const { conversationId } = await startConversation(app, s);
 
@@ -70,4 +84,47 @@ it('one agent with capacity 2 picks five conversations at once: exactly two succ
   expect(active.map((c) => c.id).sort()).toEqual([...won].sort());
   const open = expectStatus(await app.get<{ id: string }[]>(`/queues/${s.queueId}/open`, { minPosition: position }), 200);
   expect(open).toHaveLength(3);
+});
+
+it.each([
+  ['conversation.requested', (route: Route, id: string) => requested(id, route)],
+  ['customer.message', (_route: Route, id: string) => customerMessage(id, 'sent once, delivered five times')],
+])('%s delivered five times at once is applied once: one {position}, four {duplicate: true}', async (type, build) => {
+  const s = await scenario(app, { agents: 0 });
+  const conversationId = uniqueId('conv');
+  if (type !== 'conversation.requested') await send(app, requested(conversationId, s));
+  const event = build(s, conversationId);
+
+  const answers = await Promise.all(Array.from({ length: 5 }, () => app.post('/channel-events', event)));
+
+  for (const answer of answers) expect(answer.status).toBe(202);
+  const applied = answers.filter((a) => a.body.duplicate !== true);
+  expect(applied).toHaveLength(1);
+  expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(4);
+  const types = await eventTypes(app, conversationId, applied[0].body.position);
+  expect(types.filter((t) => t === `conversation.${type === 'customer.message' ? 'customer_message' : 'requested'}`)).toHaveLength(1);
+});
+
+it("picks racing the customer's disconnect leave capacity held exactly when the conversation holds it", async () => {
+  const s = await scenario(app, { workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' }, agents: 10, agentCapacity: 1 });
+  const ids: string[] = [];
+  for (let i = 0; i < s.agentIds.length; i++) ids.push((await startConversation(app, s)).conversationId);
+
+  const answers = await Promise.all(
+    ids.flatMap((id, i) => [app.post(`/conversations/${id}/pick`, { agentId: s.agentIds[i] }), app.post('/channel-events', customerDisconnected(id))]),
+  );
+  for (const answer of answers) expect([200, 202, 409]).toContain(answer.status);
+  const position = Math.max(...answers.map((a) => a.body.position ?? 0));
+
+  for (const [i, id] of ids.entries()) {
+    const { statusReason } = await conversation(app, id, position);
+    const held = await capacity(app, s.agentIds[i], position);
+    // picked first → T6 → wrap_up (blocked: always); disconnected first → T3 → closed, nothing held
+    expect(['wrap_up', 'closed']).toContain(statusReason);
+    expect({ id, statusReason, holds: held.holds.map((h) => h.conversationId) }).toEqual({
+      id,
+      statusReason,
+      holds: statusReason === 'wrap_up' ? [id] : [],
+    });
+  }
 });

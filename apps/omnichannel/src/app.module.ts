@@ -9,6 +9,7 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
+import { KafkaModule } from './kafka/kafka.module';
 import { Readiness } from './health/readiness';
 import { ErrorFilter } from './http/error-filter';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
@@ -22,7 +23,8 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), EngineModule, SchedulingModule],
+      // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
+      imports: [CqrsModule.forRoot(), EngineModule, SchedulingModule, ...(config.kafkaBrokers?.length ? [KafkaModule] : [])],
       controllers: [
         SetupController,
         ConversationsController,

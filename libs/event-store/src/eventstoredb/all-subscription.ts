@@ -12,8 +12,8 @@ export interface AllSubscriptionOptions {
   retry: RetryPolicy;
   /** The server was unreachable; the subscription re-subscribes after a back-off. */
   onUnavailable(error: unknown): void;
-  /** A batch was delivered: the server is reachable. */
-  onDelivered(): void;
+  /** The server confirmed the subscription, or a batch was delivered: it is reachable. */
+  onReachable(): void;
   onStopped(subscription: AllSubscription): void;
 }
 
@@ -98,6 +98,9 @@ export class AllSubscription implements Subscription {
       wake();
     });
     subscription.on('readable', wake);
+    // Sent by the server as soon as it accepts the subscription: an idle store recovers its
+    // health on re-subscription, without waiting for a new event.
+    subscription.on('confirmation', () => this.options.onReachable());
 
     while (!this.stopped) {
       const batch = this.drain(subscription);
@@ -109,7 +112,7 @@ export class AllSubscription implements Subscription {
         }
         this.position = batch[batch.length - 1].position;
         onProgress();
-        this.options.onDelivered();
+        this.options.onReachable();
         continue;
       }
       // read() returned null: the next arrival emits 'readable' (emitted asynchronously, so it

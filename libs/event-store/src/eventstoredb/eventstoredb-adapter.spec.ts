@@ -175,6 +175,17 @@ describe('EventStoreDbEventStore (simulated client)', () => {
     expect(server.liveSubscriptions).toBe(0);
   });
 
+  it('is unhealthy while a subscription has lost the server, and healthy again once re-subscribed, even with no new event', async () => {
+    const subscription = store.subscribeToAll(0, () => undefined);
+    await until(() => server.liveSubscriptions === 1);
+
+    server.dropSubscriptions(new UnavailableError(undefined, 'connection reset'));
+    await until(() => !store.isHealthy());
+    expect(store.health().detail).toMatch(/lost the server \(connection reset\)/);
+    await until(() => store.isHealthy() && server.liveSubscriptions === 1);
+    await subscription.stop();
+  });
+
   it('stops and reports errors that are not about availability', async () => {
     const reported: unknown[] = [];
     server.failNext('subscribeToAll', new Error('access denied'));
@@ -244,3 +255,11 @@ describe('EventStoreDbEventStore from a connection string', () => {
     warn.mockRestore();
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -53,7 +53,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly onUnavailable?: (error: unknown) => void;
   private readonly subscriptions = new Set<AllSubscription>();
   private closing: Promise<void> | undefined;
-  private failure: { error: unknown; at: Date } | undefined;
+  private failure: { error: unknown; since: Date } | undefined;
 
   /** `connectionString`: e.g. `kurrentdb://localhost:2113?tls=false` (`esdb://` is accepted too). */
   constructor(connectionString: string, options?: EventStoreDbOptions);
@@ -70,15 +70,16 @@ export class EventStoreDbEventStore implements EventStore {
   // ---- health ------------------------------------------------------------------------------
 
   /**
-   * False from the moment a call found the server unavailable (after the read retries, on an
-   * append, or on a lost subscription) until a later call succeeds. Passive: it reflects the
-   * traffic the store carries; a running subscription keeps it current.
+   * False from the moment a call found the server unavailable (any failed read attempt, an
+   * append, a lost subscription) until a later call succeeds or a subscription is confirmed
+   * again. Passive: it reflects the traffic the store carries; a running subscription, which
+   * keeps re-subscribing while the server is away, keeps it current.
    */
   isHealthy(): boolean {
     return this.failure === undefined && !this.closing;
   }
 
-  /** The unavailable-server error that made the store unhealthy, while it is. */
+  /** The latest unavailable-server error, while the store is unhealthy. */
   get lastError(): unknown {
     return this.failure?.error;
   }
@@ -86,8 +87,8 @@ export class EventStoreDbEventStore implements EventStore {
   health(): EventStoreHealth {
     if (this.closing) return { healthy: false, detail: 'closed' };
     if (!this.failure) return { healthy: true };
-    const { error, at } = this.failure;
-    return { healthy: false, detail: `unavailable since ${at.toISOString()}: ${error instanceof Error ? error.message : String(error)}` };
+    const { error, since } = this.failure;
+    return { healthy: false, detail: `KurrentDB unavailable since ${since.toISOString()}: ${messageOf(error)}` };
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -130,7 +131,8 @@ export class EventStoreDbEventStore implements EventStore {
   private async appendOne({ streamId, expectedRevision, events }: AppendRequest): Promise<AppendResult> {
     const result = await this.client.appendToStream(streamId, events.map(toEventData), { streamState: toStreamState(expectedRevision) });
     const revision = toSafeNumber(result.nextExpectedRevision, 'stream revision');
-    // Position of the last event written: both halves are that event's log position.
+    // The write's commit position: the log position of its last event (the TransactionEnd
+    // prepare); servers report it as both halves, older ones only as `commit`.
     const position = result.position ? toSafeNumber(result.position.commit, 'log position') : await this.lastPosition(streamId);
     return { position, revisions: { [streamId]: revision } };
   }
@@ -217,7 +219,7 @@ export class EventStoreDbEventStore implements EventStore {
         batchSize: this.batchSize,
         retry: this.subscriptionRetry,
         onUnavailable: (error) => this.markUnavailable(error),
-        onDelivered: () => this.markAvailable(),
+        onReachable: () => this.markAvailable(),
         onStopped: (stopped) => this.subscriptions.delete(stopped),
       },
       handler,
@@ -282,7 +284,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private markUnavailable(error: unknown): void {
-    this.failure ??= { error, at: new Date() };
+    this.failure = { error, since: this.failure?.since ?? new Date() };
     this.onUnavailable?.(error);
   }
 
@@ -293,6 +295,11 @@ export class EventStoreDbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closing) throw new EventStoreUnavailableError('the event store is closed');
   }
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
 }
 
 /** `esdb://` and `esdb+discover://` still work but make the client print a deprecation warning. */

@@ -156,6 +156,8 @@ export class ChannelEventGateway {
       sessionTimeout,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
+      // The fetch long-poll: a stop waits for the one in flight.
+      maxWaitTimeInMs: 1_000,
       // Restarts are the supervisor's, always from a fresh consumer.
       retry: { ...DEFAULT_RETRY, restartOnFailure: async () => false },
     });

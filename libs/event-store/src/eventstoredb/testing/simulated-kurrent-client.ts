@@ -144,6 +144,7 @@ export class SimulatedKurrentClient {
     setImmediate(() => {
       if (subscription.cancelled) return;
       if (failure !== undefined) return void subscription.emit('error', failure);
+      subscription.emit('confirmation');
       const from = options.fromPosition ?? START;
       // Catch-up includes the event at fromPosition; then live.
       for (const event of this.log) {

@@ -1,0 +1,52 @@
+import { BeforeApplicationShutdown, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { EventStore } from '../../../../libs/event-store/src';
+import { KafkaBridge, SqliteCheckpointStore } from '../../../../libs/messaging/src/kafka';
+import { Config } from '../config';
+import { RunConversationCommand } from '../conversations/conversation.commands';
+import { CONFIG, EVENT_STORE } from '../engine/tokens';
+import { Readiness } from '../health/readiness';
+import { readKafkaSettings } from './kafka-settings';
+
+/**
+ * Contract sections 1 and 2 over Kafka; imported only when KAFKA_BROKERS is set. Channel events
+ * from Kafka travel as RunConversationCommand on the CommandBus, exactly like POST /channel-events.
+ */
+@Module({})
+export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  private bridge?: KafkaBridge;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly bus: CommandBus,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const settings = readKafkaSettings(this.config);
+    const bridge = new KafkaBridge({
+      ...settings,
+      store: this.store,
+      checkpoints: new SqliteCheckpointStore(this.config.dataDir),
+      execute: (command, cause) => this.bus.execute(new RunConversationCommand(command, cause)),
+      logger: this.logger,
+    });
+    this.bridge = bridge;
+    // Readiness belongs to the root module; /health reports kafka unhealthy until it is connected.
+    this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
+    this.logger.log(`connecting to ${settings.brokers.join(',')} as group ${settings.groupId}`);
+    bridge.start();
+  }
+
+  /** Stops consuming and publishing before any module closes the event store. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.bridge?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bridge?.stop();
+  }
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { BenchServer } from './server';
+import { peakRssMiB, percentiles, round } from './stats';
+
+const CONCURRENCY = 16;
+
+/**
+ * Issue 2's scenario: N conversations through a whole lifecycle (requested, picked, ended, closed)
+ * over HTTP against the embedded store. Each step is one transition; latency is per HTTP call.
+ */
+export async function lifecycleBench(conversations: number): Promise<Record<string, unknown>> {
+  const server = await BenchServer.start();
+  try {
+    await server.request('PUT', '/queues/bq', { name: 'bench' });
+    await server.request('PUT', '/workstreams/bws', { channel: 'live_chat', distribution: 'pick', capacityUnits: 1, wrapUpCapacityBlock: 'always' });
+    const agents = Array.from({ length: CONCURRENCY }, (_, i) => `bench-agent-${i}`);
+    for (const agent of agents) {
+      await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits: 10, queueIds: ['bq'] });
+      await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
+    }
+    const latencies: number[] = [];
+    const step = async (method: string, path: string, body: unknown, expected: number) => {
+      const started = performance.now();
+      const { status, json } = await server.request(method, path, body);
+      latencies.push(performance.now() - started);
+      if (status !== expected) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(json)}`);
+    };
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      agents.map(async (agentId) => {
+        for (let i = next++; i < conversations; i = next++) {
+          const id = `bench-${i}-${randomUUID().slice(0, 8)}`;
+          const requested = { eventId: randomUUID(), type: 'conversation.requested', conversationId: id, occurredAt: new Date().toISOString(), payload: { channel: 'live_chat', workstreamId: 'bws', queueId: 'bq', customer: { id: `cust-${i}`, authenticated: false } } };
+          await step('POST', '/channel-events', requested, 202);
+          await step('POST', `/conversations/${id}/pick`, { agentId }, 200);
+          await step('POST', `/conversations/${id}/end`, { agentId }, 200);
+          await step('POST', `/conversations/${id}/close-session`, { agentId }, 200);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      scenario: 'lifecycle over HTTP, embedded store',
+      conversations,
+      concurrency: CONCURRENCY,
+      transitions: latencies.length,
+      seconds: round(seconds),
+      transitionsPerSecond: round(latencies.length / seconds, 0),
+      latencyMs: percentiles(latencies),
+      serverPeakRssMiB: await peakRssMiB(server.process.pid!),
+    };
+  } finally {
+    await server.stop();
+  }
+}

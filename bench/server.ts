@@ -1,0 +1,60 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The built service as a separate process, as production runs it. */
+export class BenchServer {
+  private constructor(
+    readonly url: string,
+    readonly process: ChildProcess,
+    readonly dataDir: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<BenchServer> {
+    const port = await freePort();
+    const dataDir = env.OMNICHANNEL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'omnichannel-bench-'));
+    const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js')], {
+      env: { ...process.env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const server = new BenchServer(`http://127.0.0.1:${port}`, child, dataDir);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+      const healthy = await fetch(`${server.url}/health`).then((r) => r.ok, () => false);
+      if (healthy) return server;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('service did not become healthy within 60 s');
+  }
+
+  async stop(removeData = true): Promise<void> {
+    if (this.process.exitCode === null) {
+      const exited = new Promise((resolve) => this.process.once('exit', resolve));
+      this.process.kill('SIGTERM');
+      await exited;
+    }
+    if (removeData) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: await response.json() };
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });

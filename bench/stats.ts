@@ -1,0 +1,16 @@
+/** Latency percentiles in milliseconds from a list of samples. */
+export const percentiles = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return { p50: round(at(50)), p99: round(at(99)), max: round(sorted[sorted.length - 1] ?? 0) };
+};
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Peak resident set size of a process in MiB, from /proc (Linux). */
+export const peakRssMiB = async (pid: number): Promise<number> => {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return round(kb / 1024, 1);
+};
