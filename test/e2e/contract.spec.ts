@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus } from '../support/app-process';
+import { AppProcess, expectStatus, pollUntil } from '../support/app-process';
 import {
   Scenario,
   capacity,
@@ -113,6 +113,28 @@ describe('agent commands', () => {
     expectError(await app.post(`/conversations/${conversationId}/resolve`, { agentId: s.agentIds[0] }), 409, /active/);
   });
 
+  it('accept and reject a pushed assignment answer 200 (active+accepted, back to open)', async () => {
+    const push = await scenario(app, { workstream: { channel: 'live_chat', distribution: 'push' }, agents: 1 });
+    const [agent] = push.agentIds;
+    const assigned = async (conversationId: string) =>
+      pollUntil(`${conversationId} pushed to ${agent}`, async () => {
+        const view = await conversation(app, conversationId);
+        return view.statusReason === 'active' ? view : undefined;
+      });
+
+    const first = await startConversation(app, push);
+    expect(await assigned(first.conversationId)).toMatchObject({ primaryAgentId: agent, accepted: false });
+    const accepted = await command(app, first.conversationId, 'accept', agent);
+    expect(accepted).toMatchObject({ conversationId: first.conversationId, statusReason: 'active' });
+    expect(await conversation(app, first.conversationId, accepted.position)).toMatchObject({ accepted: true });
+
+    const second = await startConversation(app, push);
+    await assigned(second.conversationId);
+    const rejected = await command(app, second.conversationId, 'reject', agent);
+    expect(rejected).toMatchObject({ conversationId: second.conversationId, statusReason: 'open' });
+    expect(await capacity(app, agent, rejected.position)).toMatchObject({ holds: [{ conversationId: first.conversationId }] });
+  });
+
   it("another agent ending someone else's conversation answers 403 and changes nothing", async () => {
     const { conversationId } = await startConversation(app, s);
     const picked = await command(app, conversationId, 'pick', s.agentIds[0]);
@@ -187,9 +209,13 @@ describe('POST /channel-events', () => {
     expectError(response, 400, field);
   });
 
-  it('conversation.requested naming an unknown workstream answers 404', async () => {
-    const response = await app.post('/channel-events', requested(uniqueId('conv'), { ...s, workstreamId: uniqueId('nows') }));
-    expectError(response, 404, 'workstream');
+  it('conversation.requested naming an unknown workstream or queue answers 404, and nothing is created', async () => {
+    const noWorkstream = requested(uniqueId('conv'), { ...s, workstreamId: uniqueId('nows') });
+    expectError(await app.post('/channel-events', noWorkstream), 404, 'workstream');
+    const noQueue = requested(uniqueId('conv'), { ...s, queueId: uniqueId('noq') });
+    expectError(await app.post('/channel-events', noQueue), 404, 'queue');
+    expect((await app.get(`/conversations/${noWorkstream.conversationId}`)).status).toBe(404);
+    expect((await app.get(`/conversations/${noQueue.conversationId}`)).status).toBe(404);
   });
 
   it('an event for an unknown conversation answers 404', async () => {
@@ -354,11 +380,30 @@ describe('queries', () => {
     expectError(await app.get(`/queues/${uniqueId('noq')}/open`), 404);
   });
 
-  it('GET /queues/{id}/open gives live chats an estimatedWaitSeconds (contract §3)', async () => {
-    const { position } = await startConversation(app, s);
-    const open = expectStatus(await app.get<any[]>(`/queues/${s.queueId}/open`, { minPosition: position }), 200);
-    expect(open.length).toBeGreaterThan(0);
-    for (const item of open) expect(item.estimatedWaitSeconds).toEqual(expect.any(Number));
+  it('GET /queues/{id}/open gives live chats an estimatedWaitSeconds, a number once one has been assigned', async () => {
+    const chat = await scenario(app, { workstream: { channel: 'live_chat' } });
+    const ids = [(await startConversation(app, chat)).conversationId, (await startConversation(app, chat)).conversationId];
+    const last = await startConversation(app, chat);
+    const before = expectStatus(await app.get<any[]>(`/queues/${chat.queueId}/open`, { minPosition: last.position }), 200);
+    for (const item of before) expect(item).toHaveProperty('estimatedWaitSeconds');
+    const { position } = await command(app, ids[0], 'pick', chat.agentIds[0]);
+    const after = expectStatus(await app.get<any[]>(`/queues/${chat.queueId}/open`, { minPosition: position }), 200);
+    expect(after.map((c) => [c.id, c.position])).toEqual([
+      [ids[1], 1],
+      [last.conversationId, 2],
+    ]);
+    for (const item of after) expect(item.estimatedWaitSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('GET /queues/{id}/open gives every open conversation a position, persistent chats too (contract §3: "with position")', async () => {
+    const persistent = await scenario(app, { workstream: { channel: 'persistent_chat' }, agents: 0 });
+    const first = await startConversation(app, persistent);
+    const second = await startConversation(app, persistent);
+    const open = expectStatus(await app.get<any[]>(`/queues/${persistent.queueId}/open`, { minPosition: second.position }), 200);
+    expect(open.map((c) => [c.id, c.position])).toEqual([
+      [first.conversationId, 1],
+      [second.conversationId, 2],
+    ]);
   });
 
   it('X-Min-Position: a read with the position a command answered sees that write', async () => {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Actor, DomainEvent } from '../../domain/src';
 import { EventMetadata, NewEvent, StoredEvent } from '../../event-store/src';
-import { upcast } from './upcasting';
-
-/** The schema version every event is written with today; older ones are upcast on read. */
-export const SCHEMA_VERSION = 1;
+import { schemaVersionOf, upcast } from './upcasting';
 
 export const toNewEvent = (
   event: DomainEvent,
@@ -20,7 +17,7 @@ export const toNewEvent = (
     ...(cause.causationId && { causationId: cause.causationId }),
     occurredAt: cause.occurredAt ?? event.at,
     at: event.at,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: schemaVersionOf(event.type),
     ...(statusReason && { statusReason }),
   } satisfies EventMetadata,
 });

@@ -81,6 +81,8 @@ export interface EventStore {
   /** Catch-up then live delivery of every event after `afterPosition`, in global order. */
   subscribeToAll(afterPosition: number, handler: BatchHandler, onError?: (error: unknown) => void): Subscription;
   close(): Promise<void>;
+  /** Adapters to a server report whether it is reachable (for /health); an embedded store has no such state. */
+  health?(): { healthy: boolean; detail?: string };
 }
 
 /** The optimistic concurrency check failed; nothing was written. */

@@ -1,38 +1,30 @@
 import { EventStore, StoredEvent, Subscription } from '../../event-store/src';
 import { Db } from './database';
 import { Projection } from './projection';
+import { ProjectionSet } from './projection-set';
 
 type Waiter = { position: number; resolve: (reached: boolean) => void; timer: NodeJS.Timeout };
 export type BatchListener = (events: StoredEvent[]) => void;
 
 /**
- * Feeds every projection from the store's global order. Each projection keeps its own checkpoint,
- * written in the same transaction as its changes, so a restart resumes exactly where it stopped.
+ * Feeds the projections from the store's global order, live, from their checkpoints: a restart resumes
+ * exactly where it stopped. Queries can wait for a position (read-your-writes).
  */
 export class ProjectionRunner {
-  private readonly handlers: { name: string; apply: (event: StoredEvent) => void; checkpoint: number }[];
-  private readonly saveCheckpoint;
+  private readonly projections: ProjectionSet;
   private subscription?: Subscription;
-  private processed = 0;
+  private processed: number;
   private waiters: Waiter[] = [];
   private readonly listeners: BatchListener[] = [];
   private failure?: unknown;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly store: EventStore,
     projections: Projection[],
   ) {
-    db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
-    const read = db.prepare('SELECT position FROM checkpoints WHERE projection = ?');
-    this.saveCheckpoint = db.prepare(`INSERT INTO checkpoints (projection, position) VALUES (?, ?)
-      ON CONFLICT (projection) DO UPDATE SET position = excluded.position`);
-    this.handlers = projections.map((p) => ({
-      name: p.name,
-      apply: p.open(db),
-      checkpoint: (read.get(p.name) as { position: number } | undefined)?.position ?? 0,
-    }));
-    this.processed = Math.min(...this.handlers.map((h) => h.checkpoint));
+    this.projections = new ProjectionSet(db, projections);
+    this.processed = this.projections.position;
   }
 
   /** Subscribes from the oldest checkpoint; resolves once every event stored before the call is projected. */
@@ -78,13 +70,7 @@ export class ProjectionRunner {
   }
 
   private apply(events: StoredEvent[]): void {
-    this.db.transaction(() => {
-      for (const handler of this.handlers) {
-        for (const event of events) if (event.position > handler.checkpoint) handler.apply(event);
-        handler.checkpoint = Math.max(handler.checkpoint, events[events.length - 1].position);
-        this.saveCheckpoint.run(handler.name, handler.checkpoint);
-      }
-    })();
+    this.projections.apply(events);
     this.processed = events[events.length - 1].position;
     for (const waiter of this.waiters.filter((w) => w.position <= this.processed)) this.settle(waiter, true);
     for (const listener of this.listeners) listener(events);

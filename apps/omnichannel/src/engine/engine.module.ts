@@ -1,9 +1,10 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '../../../../libs/command-handling/src';
-import { EventStore, SqliteEventStore } from '../../../../libs/event-store/src';
+import { EventStore } from '../../../../libs/event-store/src';
 import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '../../../../libs/read-models/src';
 import { Clock, ManualClock, SystemClock } from '../../../../libs/scheduling/src/clock/clock';
 import { Config, readConfig } from '../config';
+import { createEventStore } from './event-store.factory';
 import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
 
 /** Wires the ports to their adapters: the only place that knows which store and clock run. */
@@ -14,7 +15,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     {
       provide: EVENT_STORE,
       inject: [CONFIG],
-      useFactory: (config: Config): EventStore => new SqliteEventStore(config.dataDir),
+      useFactory: (config: Config): EventStore => createEventStore(config),
     },
     {
       provide: CLOCK,

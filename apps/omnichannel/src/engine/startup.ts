@@ -1,6 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventStore } from '../../../../libs/event-store/src';
 import { ProjectionRunner } from '../../../../libs/read-models/src';
 import { Readiness } from '../health/readiness';
+import { EVENT_STORE } from './tokens';
 
 /** Catches the read models up with the store in the background; /health answers 200 only after. */
 @Injectable()
@@ -10,9 +12,12 @@ export class Startup implements OnApplicationBootstrap {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly readiness: Readiness,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   onApplicationBootstrap(): void {
+    const store = this.store;
+    if (store.health) this.readiness.register('eventStore', () => store.health!());
     const started = Date.now();
     this.runner.start().then(
       () => {

@@ -36,7 +36,15 @@ export const createKafka = (options: KafkaClientOptions): Kafka =>
     logCreator: () => (entry: LogEntry) => logEntry(options.logger, entry),
   });
 
+/**
+ * kafkajs warns that an idempotent producer with limited retries may break exactly-once: known
+ * and intended here (SerialProducer replaces a producer whose send failed and the caller resends,
+ * at least once), so the warning is not repeated on every producer created.
+ */
+const SILENCED = [/^Limiting retries for the idempotent producer/];
+
 const logEntry = (logger: MessagingLogger, { namespace, level, log }: LogEntry): void => {
+  if (SILENCED.some((pattern) => pattern.test(log.message))) return;
   const { message, timestamp: _t, logger: _l, stack: _s, ...extra } = log as LogEntry['log'] & { stack?: string };
   const details = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
   const line = `kafkajs ${namespace}: ${message}${details}`;

@@ -1,0 +1,7 @@
+import { EventStore, SqliteEventStore } from '../../../../libs/event-store/src';
+import { EventStoreDbEventStore } from '../../../../libs/event-store/src/eventstoredb';
+import { Config } from '../config';
+
+/** The one place that chooses the event store adapter (contract section 5). */
+export const createEventStore = (config: Config): EventStore =>
+  config.eventStoreConnectionString ? new EventStoreDbEventStore(config.eventStoreConnectionString) : new SqliteEventStore(config.dataDir);

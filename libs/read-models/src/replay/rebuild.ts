@@ -1,0 +1,41 @@
+import { EventStore, StoredEvent } from '../../../event-store/src';
+import { Db } from '../database';
+import { Projection } from '../projection';
+import { ProjectionSet } from '../projection-set';
+
+export interface RebuildProgress {
+  events: number;
+  position: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+export interface RebuildOptions {
+  /** Stop after this event (inclusive); `undefined` = the whole store. */
+  until?: (event: StoredEvent) => boolean;
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+/** Reads the whole store in global order and applies every projection to `db` (a fresh place). */
+export const rebuild = async (store: EventStore, db: Db, projections: Projection[], options: RebuildOptions = {}): Promise<RebuildProgress> => {
+  const set = new ProjectionSet(db, projections);
+  const batchSize = options.batchSize ?? 5000;
+  const started = performance.now();
+  let position = set.position;
+  let events = 0;
+  const progress = (): RebuildProgress => {
+    const seconds = (performance.now() - started) / 1000;
+    return { events, position, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0 };
+  };
+  for (;;) {
+    const batch = await store.readAll(position, batchSize);
+    const cut = options.until ? batch.findIndex((e) => !options.until!(e)) : -1;
+    const taken = cut >= 0 ? batch.slice(0, cut) : batch;
+    set.apply(taken);
+    events += taken.length;
+    if (taken.length) position = taken[taken.length - 1].position;
+    options.onProgress?.(progress());
+    if (cut >= 0 || batch.length < batchSize) return progress();
+  }
+};
