@@ -3,8 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Free ports for this run's broker, so a broker left running elsewhere on the machine cannot interfere.
+if [ -z "${KAFKA_PORT:-}" ]; then
+  read -r KAFKA_PORT KAFKA_CONTROLLER_PORT < <(node -e "
+    const net = require('net'); const a = net.createServer(), b = net.createServer();
+    a.listen(0, '127.0.0.1', () => b.listen(0, '127.0.0.1', () => {
+      console.log(a.address().port, b.address().port); a.close(); b.close(); }));")
+  export KAFKA_PORT KAFKA_CONTROLLER_PORT
+fi
+
 npm run --silent build
 bash infra/kafka/start.sh
 trap 'bash infra/kafka/stop.sh --clean >/dev/null 2>&1 || true' EXIT
-export KAFKA_TEST_BROKERS="${KAFKA_TEST_BROKERS:-127.0.0.1:9092}"
+export KAFKA_TEST_BROKERS="127.0.0.1:${KAFKA_PORT}"
 npx jest --ci "$@"

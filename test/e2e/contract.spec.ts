@@ -421,6 +421,17 @@ describe('queries', () => {
     }
     expectError(await app.get(`/conversations?statusReason=open`, { minPosition: -1 }), 400);
   });
+  it('X-Min-Position: a read asking for a position not yet written waits for it instead of answering stale data', async () => {
+    const agentId = s.agentIds[0];
+    const { conversationId, position } = await startConversation(app, s);
+    // A pick writes two events (conversation.picked, agent.capacity_held): the first lands at or after position + 1.
+    const pending = app.get(`/conversations/${conversationId}`, { minPosition: position + 2 });
+    expect((await app.get('/health')).status).toBe(200); // one round trip: the read above is at the server now
+    const picked = await command(app, conversationId, 'pick', agentId);
+    expect(picked.position).toBeGreaterThanOrEqual(position + 2);
+    expect(await pending).toMatchObject({ status: 200, body: { statusReason: 'active', primaryAgentId: agentId } });
+    await command(app, conversationId, 'release', agentId);
+  });
 });
 
 describe('service endpoints', () => {

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
  */
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const MAIN_JS = join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
+/** The built entry point; `OMNICHANNEL_E2E_MAIN_JS` points the suites at another build. */
+export const MAIN_JS = process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
 
 const HEALTH_DEADLINE_MS = 20_000;
 const EXIT_DEADLINE_MS = 10_000;
@@ -84,7 +85,7 @@ export class AppProcess {
     readonly port: number,
     readonly dataDir: string,
     /** True when the harness created the data directory (and so may remove it). */
-    private readonly ownsDataDir: boolean,
+    private ownsDataDir: boolean,
     readonly env: Record<string, string>,
   ) {
     const capture = (chunk: Buffer) => {
@@ -142,9 +143,12 @@ export class AppProcess {
   }
 
   /** Starts a new process on the same data directory (and environment, unless overridden). */
-  restart(env: Record<string, string> = {}): Promise<AppProcess> {
+  async restart(env: Record<string, string> = {}): Promise<AppProcess> {
     if (this.running) throw new Error('stop or kill the process before restarting it');
-    return AppProcess.start({ dataDir: this.dataDir, env: { ...this.env, ...env } });
+    const next = await AppProcess.start({ dataDir: this.dataDir, env: { ...this.env, ...env } });
+    // The data directory now belongs to the new process (removeDataDir on it cleans up).
+    next.ownsDataDir = this.ownsDataDir;
+    return next;
   }
 
   private async waitForHealth(deadlineMs: number): Promise<void> {
@@ -174,6 +178,7 @@ export class AppProcess {
   }
 
   private async terminate(signal: NodeJS.Signals) {
+    if (process.env.E2E_SHOW_LOGS) process.stdout.write(`--- service on port ${this.port} (${signal}) ---\n${this.logs}\n`);
     if (this.running) this.child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -25,8 +25,8 @@ const queues = async (...ids: string[]) => {
 
 /** Status reason and primary agent of a conversation, as the read model has it. */
 const where = (conversationId: string) => {
-  const c = engine.readModels.conversation(conversationId);
-  return c && { statusReason: c.statusReason, primaryAgentId: c.primaryAgentId };
+  const c = engine.readModels.conversationState(conversationId);
+  return c && { statusReason: c.status, primaryAgentId: c.primaryAgentId ?? null };
 };
 const usedBy = (agentId: string) => engine.readModels.capacity(agentId)?.usedUnits;
 
@@ -91,6 +91,27 @@ describe('assignment', () => {
       { statusReason: 'active', primaryAgentId: 'a1' },
       { statusReason: 'open', primaryAgentId: null },
     ]);
+  });
+
+  it('equally free agents take turns: the least recently assigned first', async () => {
+    engine = await startDistributionEngine();
+    await queues('q1');
+    const ws = await configure('ws', workstream({ channel: 'sms', capacityUnits: 1, wrapUpCapacityBlock: 'never' }));
+    await signIn(engine, 'a1', 2, ['q1']);
+    await signIn(engine, 'a2', 2, ['q1']);
+    const handled: string[] = [];
+    for (const id of ['c1', 'c2', 'c3']) {
+      await requestIn(engine, id, ws, 'q1');
+      await engine.distribute();
+      const agentId = where(id)!.primaryAgentId!;
+      handled.push(agentId);
+      // Done at once: both agents are equally free (2 units) before every assignment.
+      await engine.send({ type: 'accept', conversationId: id, agentId });
+      await engine.send({ type: 'end', conversationId: id, agentId });
+      await engine.settle();
+      expect([usedBy('a1'), usedBy('a2')]).toEqual([0, 0]);
+    }
+    expect(handled).toEqual(['a1', 'a2', 'a1']);
   });
 
   it('a rejected offer goes to the next agent', async () => {
