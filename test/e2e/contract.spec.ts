@@ -29,8 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.stop();
-  app?.removeDataDir();
+  try {
+    await app?.stop();
+  } finally {
+    app?.removeDataDir();
+  }
 });
 
 /** The contract's error body, with the status code it goes with. */
@@ -226,6 +229,7 @@ describe('POST /channel-events', () => {
     const { conversationId } = await startConversation(app, s);
     const response = await app.post('/channel-events', voiceTransferred(conversationId, s.agentIds[0], { toExternalNumber: '+4512345678' }));
     expectError(response, 409, /open/);
+    expect(response.body.statusReason).toBe('open');
   });
 });
 
@@ -422,7 +426,7 @@ describe('queries', () => {
     expectError(await app.get(`/conversations?statusReason=open`, { minPosition: -1 }), 400);
   });
   it('X-Min-Position: a read asking for a position not yet written waits for it instead of answering stale data', async () => {
-    const agentId = s.agentIds[0];
+    const agentId = await createAgent(app, { queueIds: [s.queueId] });
     const { conversationId, position } = await startConversation(app, s);
     // A pick writes two events (conversation.picked, agent.capacity_held): the first lands at or after position + 1.
     const pending = app.get(`/conversations/${conversationId}`, { minPosition: position + 2 });
@@ -430,7 +434,6 @@ describe('queries', () => {
     const picked = await command(app, conversationId, 'pick', agentId);
     expect(picked.position).toBeGreaterThanOrEqual(position + 2);
     expect(await pending).toMatchObject({ status: 200, body: { statusReason: 'active', primaryAgentId: agentId } });
-    await command(app, conversationId, 'release', agentId);
   });
 });
 

@@ -26,8 +26,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (app?.running) await app.stop();
-  app?.removeDataDir();
+  try {
+    if (app?.running) await app.stop();
+  } finally {
+    app?.removeDataDir();
+  }
 });
 
 /** One command of a burst: what it does and the status reason the conversation must have afterwards. */

@@ -27,8 +27,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.stop();
-  app?.removeDataDir();
+  try {
+    await app?.stop();
+  } finally {
+    app?.removeDataDir();
+  }
 });
 
 /** The conversation's status reason as of `position` (read-your-writes). */

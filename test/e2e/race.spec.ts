@@ -24,8 +24,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.stop();
-  app?.removeDataDir();
+  try {
+    await app?.stop();
+  } finally {
+    app?.removeDataDir();
+  }
 });
 
 it.each([1, 2, 3])('round %i: ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once', async () => {

@@ -29,8 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (app?.running) await app.stop();
-  app?.removeDataDir();
+  try {
+    if (app?.running) await app.stop();
+  } finally {
+    app?.removeDataDir();
+  }
 });
 
 /** POST /test/clock/advance; returns the position to read at to see whatever fired. */

@@ -14,7 +14,8 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const MAIN_JS = process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
 
 const HEALTH_DEADLINE_MS = 20_000;
-const EXIT_DEADLINE_MS = 10_000;
+/** Longer than the service's own 10 s X-Min-Position wait, which a graceful stop lets finish. */
+const EXIT_DEADLINE_MS = 15_000;
 const POLL_INTERVAL_MS = 25;
 /** Only the tail of the child's output is kept for diagnostics. */
 const MAX_OUTPUT_CHARS = 200_000;

@@ -1,13 +1,13 @@
 import { StoredEvent } from '../../event-store/src';
 import { Db } from './database';
-import { Projection } from './projection';
+import { Projection, ProjectionHandler } from './projection';
 
 /**
  * The projections of one read-model database and their checkpoints. Each batch is applied in one transaction
  * that also moves every checkpoint, so the read models and their checkpoints can never disagree.
  */
 export class ProjectionSet {
-  private readonly handlers: { name: string; apply: (event: StoredEvent) => void; checkpoint: number }[];
+  private readonly handlers: { name: string; handler: ProjectionHandler; checkpoint: number }[];
   private readonly saveCheckpoint;
 
   constructor(
@@ -20,7 +20,7 @@ export class ProjectionSet {
       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`);
     this.handlers = projections.map((p) => ({
       name: p.name,
-      apply: p.open(db),
+      handler: p.open(db),
       checkpoint: (read.get(p.name) as { position: number } | undefined)?.position ?? 0,
     }));
   }
@@ -35,7 +35,8 @@ export class ProjectionSet {
     const last = events[events.length - 1].position;
     this.db.transaction(() => {
       for (const handler of this.handlers) {
-        for (const event of events) if (event.position > handler.checkpoint) handler.apply(event);
+        for (const event of events) if (event.position > handler.checkpoint) handler.handler.apply(event);
+        handler.handler.flush?.();
         handler.checkpoint = Math.max(handler.checkpoint, last);
         this.saveCheckpoint.run(handler.name, handler.checkpoint);
       }

@@ -1,9 +1,16 @@
 import { StoredEvent } from '../../event-store/src';
 import { Db } from './database';
 
-/** A read model: its tables, and how one stored event changes them (called inside the batch's transaction). */
+/** How one projection consumes a batch: every event in order, then one flush (inside the batch's transaction). */
+export interface ProjectionHandler {
+  apply(event: StoredEvent): void;
+  /** Writes what `apply` kept in memory for the batch: each row changed by many events is written once. */
+  flush?(): void;
+}
+
+/** A read model: its tables, and how stored events change them. */
 export interface Projection {
   readonly name: string;
-  /** Creates the tables if missing; returns the per-event handler bound to prepared statements. */
-  open(db: Db): (event: StoredEvent) => void;
+  /** Creates the tables if missing; returns the handler bound to prepared statements. */
+  open(db: Db): ProjectionHandler;
 }

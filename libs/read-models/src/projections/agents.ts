@@ -15,13 +15,24 @@ export const agentsProjection: Projection = {
     const upsert = db.prepare(`INSERT INTO agents (id, presence, last_assigned_position, state) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET presence = excluded.presence, last_assigned_position = excluded.last_assigned_position,
         state = excluded.state`);
-    return (stored: StoredEvent) => {
-      if (!stored.type.startsWith('agent.')) return;
-      const event = toDomainEvent(stored) as AgentEvent;
-      const row = select.get(event.data.agentId) as { state: string; lastAssigned: number } | undefined;
-      const after = evolveAgent(row ? (JSON.parse(row.state) as AgentState) : undefined, event);
-      const assigned = event.type === 'agent.capacity_held' && event.data.reason === 'active';
-      upsert.run(after.id, after.presence, assigned ? stored.position : (row?.lastAssigned ?? 0), JSON.stringify(after));
+    const batch = new Map<string, { state: AgentState; lastAssigned: number }>();
+    const load = (id: string) => {
+      const row = select.get(id) as { state: string; lastAssigned: number } | undefined;
+      return row && { state: JSON.parse(row.state) as AgentState, lastAssigned: row.lastAssigned };
+    };
+    return {
+      apply(stored: StoredEvent) {
+        if (!stored.type.startsWith('agent.')) return;
+        const event = toDomainEvent(stored) as AgentEvent;
+        const row = batch.get(event.data.agentId) ?? load(event.data.agentId);
+        const state = evolveAgent(row?.state, event);
+        const assigned = event.type === 'agent.capacity_held' && event.data.reason === 'active';
+        batch.set(state.id, { state, lastAssigned: assigned ? stored.position : (row?.lastAssigned ?? 0) });
+      },
+      flush() {
+        for (const { state, lastAssigned } of batch.values()) upsert.run(state.id, state.presence, lastAssigned, JSON.stringify(state));
+        batch.clear();
+      },
     };
   },
 };

@@ -18,11 +18,12 @@ export const auditProjection: Projection = {
       CREATE INDEX IF NOT EXISTS audit_by_conversation ON audit (conversation_id, position);
     `);
     const insert = db.prepare('INSERT OR IGNORE INTO audit (position, conversation_id, event) VALUES (?, ?, ?)');
-    return (stored: StoredEvent) => {
+    const apply = (stored: StoredEvent) => {
       const conversationId = stored.data.conversationId;
       if (typeof conversationId !== 'string') return;
       insert.run(stored.position, conversationId, JSON.stringify(auditEntry(stored)));
     };
+    return { apply };
   },
 };
 

@@ -13,7 +13,7 @@ export const configurationProjection: Projection = {
     const workstream = db.prepare(`INSERT INTO workstreams (id, settings) VALUES (?, ?)
       ON CONFLICT (id) DO UPDATE SET settings = excluded.settings`);
     const queue = db.prepare(`INSERT INTO queues (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`);
-    return (stored: StoredEvent) => {
+    const apply = (stored: StoredEvent) => {
       if (stored.type === 'workstream.configured') {
         const { workstreamId, ...settings } = stored.data;
         workstream.run(workstreamId, JSON.stringify({ id: workstreamId, ...settings }));
@@ -21,5 +21,6 @@ export const configurationProjection: Projection = {
         queue.run(stored.data.queueId, stored.data.name);
       }
     };
+    return { apply };
   },
 };

@@ -45,41 +45,65 @@ export const conversationsProjection: Projection = {
     const addWait = db.prepare('INSERT OR IGNORE INTO queue_waits (queue_id, position, seconds) VALUES (?, ?, ?)');
     const clearTimers = db.prepare('DELETE FROM timers WHERE conversation_id = ?');
     const addTimer = db.prepare('INSERT INTO timers (conversation_id, kind, due_at) VALUES (?, ?, ?)');
-    const select = db.prepare('SELECT state, queued_position, queued_at FROM conversations WHERE id = ?');
+    const select = db.prepare('SELECT state, queued_position AS queuedPosition, queued_at AS queuedAt FROM conversations WHERE id = ?');
     const upsert = db.prepare(`
       INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, primary_agent_id, owner_agent_id, queued_position, queued_at, state)
       VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @primaryAgentId, @ownerAgentId, @queuedPosition, @queuedAt, @state)
       ON CONFLICT (id) DO UPDATE SET queue_id = excluded.queue_id, status_reason = excluded.status_reason,
         primary_agent_id = excluded.primary_agent_id, owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
-    return (stored: StoredEvent) => {
-      if (!stored.type.startsWith('conversation.')) return;
-      const event = toDomainEvent(stored) as ConversationEvent;
-      const row = select.get(event.data.conversationId) as { state: string; queued_position: number; queued_at: string } | undefined;
-      const before = row ? (JSON.parse(row.state) as ConversationState) : undefined;
-      const after = evolveConversation(before, event);
-      const entersQueue = after.status === 'open' && (before?.status !== 'open' || before.queueId !== after.queueId);
-      upsert.run({
-        id: after.id,
-        channel: after.channel,
-        workstreamId: after.workstreamId,
-        queueId: after.queueId,
-        status: after.status,
-        push: after.settings.distribution === 'push' ? 1 : 0,
-        primaryAgentId: after.status === 'active' || after.status === 'wrap_up' ? (after.primaryAgentId ?? null) : null,
-        ownerAgentId: after.primaryAgentId ?? null,
-        queuedPosition: entersQueue ? stored.position : (row?.queued_position ?? null),
-        queuedAt: entersQueue ? event.at : (row?.queued_at ?? null),
-        state: JSON.stringify(after),
-      });
-      if (after.channel === 'live_chat' && before?.status === 'open' && after.status === 'active' && row?.queued_at) {
-        addWait.run(after.queueId, stored.position, secondsBetween(row.queued_at, event.at));
-      }
-      clearTimers.run(after.id);
-      for (const deadline of deadlines(after)) addTimer.run(after.id, deadline.kind, deadline.dueAt);
+    const batch = new Map<string, Row>();
+    const load = (id: string): Row | undefined => {
+      const row = select.get(id) as { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
+      return row && { state: JSON.parse(row.state) as ConversationState, queuedPosition: row.queuedPosition, queuedAt: row.queuedAt };
+    };
+    return {
+      apply(stored: StoredEvent) {
+        if (!stored.type.startsWith('conversation.')) return;
+        const event = toDomainEvent(stored) as ConversationEvent;
+        const id = event.data.conversationId;
+        const row = batch.get(id) ?? load(id);
+        const before = row?.state;
+        const after = evolveConversation(before, event);
+        const entersQueue = after.status === 'open' && (before?.status !== 'open' || before.queueId !== after.queueId);
+        if (after.channel === 'live_chat' && before?.status === 'open' && after.status === 'active' && row?.queuedAt) {
+          addWait.run(after.queueId, stored.position, secondsBetween(row.queuedAt, event.at));
+        }
+        batch.set(id, {
+          state: after,
+          queuedPosition: entersQueue ? stored.position : (row?.queuedPosition ?? null),
+          queuedAt: entersQueue ? event.at : (row?.queuedAt ?? null),
+        });
+      },
+      flush() {
+        for (const { state, queuedPosition, queuedAt } of batch.values()) {
+          upsert.run({
+            id: state.id,
+            channel: state.channel,
+            workstreamId: state.workstreamId,
+            queueId: state.queueId,
+            status: state.status,
+            push: state.settings.distribution === 'push' ? 1 : 0,
+            primaryAgentId: state.status === 'active' || state.status === 'wrap_up' ? (state.primaryAgentId ?? null) : null,
+            ownerAgentId: state.primaryAgentId ?? null,
+            queuedPosition,
+            queuedAt,
+            state: JSON.stringify(state),
+          });
+          clearTimers.run(state.id);
+          for (const deadline of deadlines(state)) addTimer.run(state.id, deadline.kind, deadline.dueAt);
+        }
+        batch.clear();
+      },
     };
   },
 };
+
+interface Row {
+  state: ConversationState;
+  queuedPosition: number | null;
+  queuedAt: string | null;
+}
 
 /** The contract's view of a conversation. */
 export const conversationView = (s: ConversationState) => ({
