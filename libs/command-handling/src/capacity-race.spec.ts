@@ -49,7 +49,7 @@ const WEIGHTS: Record<Kind, number> = {
   end: 3,
   closeSession: 2,
   release: 2,
-  transfer: 3,
+  transfer: 5,
   resume: 1,
   customerMessage: 1,
   request: 1,
