@@ -15,7 +15,7 @@ export class BenchServer {
   static async start(env: Record<string, string> = {}): Promise<BenchServer> {
     const port = await freePort();
     const dataDir = env.OMNICHANNEL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'omnichannel-bench-'));
-    const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js')], {
       env: { ...process.env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
