@@ -135,7 +135,14 @@ export class TopicReader {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250 });
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
+      // No restarts behind our back (a consumer restarting after stop() would keep jest alive): restart() is explicit.
+      retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 10, restartOnFailure: async () => false },
+    });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics });

@@ -19,7 +19,7 @@ import {
 } from '../../domain/src';
 import { toNewEvent } from './envelope';
 import { replayCapacity, readEverything } from './testing/capacity-invariants';
-import { BY_CUSTOMER, OPERATOR, TestEngine, byAgent, requestIn, signIn, startEngine, workstream } from './testing/engine';
+import { BY_CUSTOMER, OPERATOR, TestEngine, requestIn, signIn, startEngine, workstream } from './testing/engine';
 import { Random, seedsFrom } from './testing/prng';
 
 const SEEDS = seedsFrom('CAPACITY_RACE_SEEDS', [1, 42, 1337, 20261123, 987654321]);
@@ -112,13 +112,15 @@ const randomCommand = (world: World, { conversations: seen, agents }: Seen): Fir
   const accepted = (s: ConversationState) => s.status === 'active' && s.accepted;
   const waiting = (s: ConversationState) => s.status === 'waiting';
   /** Usually the agent who has it; sometimes somebody else (who must be refused). */
-  const ownerOf = (id: string) => seen.get(id)?.primaryAgentId && rng.chance(0.85) ? seen.get(id)!.primaryAgentId! : anyAgent();
+  const ownerOf = (id: string) => {
+    const owner = seen.get(id)?.primaryAgentId;
+    return owner && rng.chance(0.85) ? owner : anyAgent();
+  };
   const send = (command: Parameters<TestEngine['send']>[0]) => ({ kind, delay, run: () => engine.send(command) });
 
   switch (kind) {
     case 'pick':
-    case 'assign':
-    {
+    case 'assign': {
       const id = conversation(open);
       return send({ type: kind, conversationId: id, agentId: agentWithRoom(id) });
     }

@@ -22,6 +22,8 @@ export interface Replayed {
   conversations: Map<string, ConversationState>;
   /** Every `agent.capacity_held` seen. */
   holds: number;
+  /** Agents an operator reconfigured to less capacity than they were using (allowed: nothing new fits until it frees). */
+  loweredBelowUse: Set<string>;
   violations: string[];
 }
 
@@ -38,6 +40,7 @@ export const replayCapacity = (events: StoredEvent[]): Replayed => {
   const agents = new Map<string, AgentState>();
   const conversations = new Map<string, ConversationState>();
   const violations: string[] = [];
+  const loweredBelowUse = new Set<string>();
   let holds = 0;
   for (const stored of events) {
     if (stored.type.startsWith('conversation.')) {
@@ -51,6 +54,7 @@ export const replayCapacity = (events: StoredEvent[]): Replayed => {
     const before = agents.get(id);
     const after = evolveAgent(before, event);
     agents.set(id, after);
+    if (event.type === 'agent.configured' && usedUnits(after) > after.capacityUnits) loweredBelowUse.add(id);
     if (event.type !== 'agent.capacity_held') continue;
     holds++;
     const { conversationId, units } = event.data;
@@ -64,7 +68,7 @@ export const replayCapacity = (events: StoredEvent[]): Replayed => {
     if (others.length) violations.push(`${where}: ${conversationId} is held by ${others.join(', ')} too`);
   }
   violations.push(...disagreements(conversations, agents));
-  return { agents, conversations, holds, violations };
+  return { agents, conversations, holds, loweredBelowUse, violations };
 };
 
 /** Where the conversations' capacity holders and the agents' holds disagree. */

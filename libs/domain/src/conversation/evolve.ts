@@ -35,7 +35,7 @@ export const evolveConversation = (
       return toActive(s, event.data.toAgentId, true, event.at);
     case 'conversation.accepted': {
       const { declinedBy: _declined, ...rest } = s;
-      return { ...rest, accepted: true };
+      return { ...rest, accepted: true, lastPrimaryAgentId: event.data.agentId };
     }
     case 'conversation.transferred_to_external': {
       const { primaryAgentId: _agent, capacityHolder: _holder, agentDisconnectedAt: _at, ...rest } = s;
@@ -46,10 +46,12 @@ export const evolveConversation = (
     case 'conversation.assignment_rejected':
       return toOpen({ ...s, declinedBy: [...(s.declinedBy ?? []), event.data.agentId] }, s.queueId, event.at);
     case 'conversation.returned_to_queue':
+      // An agent who hands the conversation back (release) is not kept as its agent; one who lost it is.
+      return toOpen(event.data.reason === 'released' ? withoutLastAgent(s) : s, s.queueId, event.at);
     case 'conversation.customer_returned':
       return toOpen(s, s.queueId, event.at);
     case 'conversation.transferred_to_queue':
-      return toOpen(s, event.data.toQueueId, event.at);
+      return toOpen(withoutLastAgent(s), event.data.toQueueId, event.at);
     case 'conversation.parked': {
       const { capacityHolder: _holder, agentDisconnectedAt: _at, ...rest } = s;
       return moveTo({ ...rest, lastActivityAt: event.at }, 'waiting', event.at);
@@ -84,9 +86,16 @@ const moveTo = (s: ConversationState, status: StatusReason, at: string): Convers
   statusSince: at,
 });
 
+/** An offer (not yet accepted) does not make its agent the conversation's last agent: only holding it does. */
 const toActive = (s: ConversationState, agentId: string, accepted: boolean, at: string): ConversationState => {
   const { primaryExternalNumber: _number, agentDisconnectedAt: _at, declinedBy, ...rest } = s;
-  const active = { ...rest, primaryAgentId: agentId, lastPrimaryAgentId: agentId, capacityHolder: agentId, accepted };
+  const active = {
+    ...rest,
+    primaryAgentId: agentId,
+    ...(accepted && { lastPrimaryAgentId: agentId }),
+    capacityHolder: agentId,
+    accepted,
+  };
   // Only an offer keeps the list of agents who declined: once an agent holds it, routing starts afresh.
   return moveTo(accepted || !declinedBy ? active : { ...active, declinedBy }, 'active', at);
 };
@@ -94,6 +103,11 @@ const toActive = (s: ConversationState, agentId: string, accepted: boolean, at: 
 const toOpen = (s: ConversationState, queueId: string, at: string): ConversationState => {
   const { primaryAgentId: _agent, primaryExternalNumber: _number, capacityHolder: _holder, agentDisconnectedAt: _at, ...rest } = s;
   return moveTo({ ...rest, queueId, accepted: false, lastActivityAt: at }, 'open', at);
+};
+
+const withoutLastAgent = (s: ConversationState): ConversationState => {
+  const { lastPrimaryAgentId: _last, ...rest } = s;
+  return rest;
 };
 
 /** During wrap-up the agent keeps their units unless the workstream says `never`. */

@@ -91,8 +91,8 @@ describe('X3 (T9) to another queue: open in the new queue', () => {
       .when(transferToQueue('a1', 'q2'))
       .then([transferredToQueue('a1', 'q1', 'q2'), released('a1', 2, 'transferred')])
       .andStatus('open')
-      .andState({ queueId: 'q2', accepted: false, lastPrimaryAgentId: 'a1' })
-      .andNo('primaryAgentId', 'capacityHolder')
+      .andState({ queueId: 'q2', accepted: false })
+      .andNo('primaryAgentId', 'capacityHolder', 'lastPrimaryAgentId')
       .andFree('a1', 4);
   });
 

@@ -140,8 +140,8 @@ describe('T8 active → open: the agent releases the conversation to the queue',
       .when(release('a1'))
       .then([returnedToQueue('a1', 'released'), released('a1', 2, 'released')])
       .andStatus('open')
-      .andState({ queueId: 'q1', accepted: false, lastPrimaryAgentId: 'a1' })
-      .andNo('primaryAgentId')
+      .andState({ queueId: 'q1', accepted: false })
+      .andNo('primaryAgentId', 'lastPrimaryAgentId')
       .andFree('a1', 4);
   });
 });

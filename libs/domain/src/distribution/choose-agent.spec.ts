@@ -7,6 +7,8 @@ import {
   accepted,
   assigned,
   assignmentRejected,
+  customerReturned,
+  parked,
   picked,
   requested,
   returnedToQueue,
@@ -41,8 +43,8 @@ const agent = (id: string, { capacity = 4, used = 0, presence = 'available', que
 const conversation = (...facts: Fact[]): ConversationState => stateAfter(requested('sms'), ...facts);
 /** The same, in a workstream that keeps the same agent. */
 const keepingSameAgent = (...facts: Fact[]): ConversationState => stateAfter(requested('sms', { keepSameAgent: true }), ...facts);
-/** a1 had it (picked it) and released it back to the queue: a1 is its last primary agent. */
-const lastHadBy = (agentId: string): Fact[] => [picked(agentId), returnedToQueue(agentId, 'released')];
+/** a1 had it, parked it, and the customer came back (T17): it is open again and a1 is its last primary agent. */
+const lastHadBy = (agentId: string): Fact[] => [picked(agentId), parked(agentId), customerReturned(agentId)];
 
 describe('push distribution: who is eligible', () => {
   it('only members of the conversation’s queue', () => {

@@ -19,7 +19,10 @@ export const chooseAgent = (conversation: ConversationState, candidates: Candida
   let pool = candidates;
   const last = conversation.settings.keepSameAgent ? conversation.lastPrimaryAgentId : undefined;
   const lastAgent = last && candidates.find((c) => c.agent.id === last);
-  if (lastAgent && lastAgent.agent.presence !== 'offline') pool = [lastAgent];
+  // Wait for the last agent only while they could take it: signed in, in its queue, and they have not declined it.
+  const waitFor =
+    lastAgent && lastAgent.agent.presence !== 'offline' && lastAgent.agent.queueIds.includes(conversation.queueId) && !declined.has(lastAgent.agent.id);
+  if (waitFor) pool = [lastAgent];
   const eligible = pool.filter(
     ({ agent }) =>
       agent.presence === 'available' &&

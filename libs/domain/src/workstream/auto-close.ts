@@ -17,6 +17,8 @@ const DEFAULTS: Record<Channel, AutoCloseSettings> = {
 };
 
 export const autoCloseFor = (channel: Channel, overrides: AutoCloseSettings = {}): AutoCloseSettings => {
-  const merged: AutoCloseSettings = { ...DEFAULTS[channel], ...overrides };
+  // Only a number or null overrides a default; a field left out (undefined) keeps it.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, seconds]) => seconds !== undefined));
+  const merged: AutoCloseSettings = { ...DEFAULTS[channel], ...given };
   return Object.fromEntries(Object.entries(merged).filter(([, seconds]) => seconds != null));
 };
