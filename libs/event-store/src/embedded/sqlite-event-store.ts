@@ -206,8 +206,15 @@ function closedError(): EventStoreUnavailableError {
   return new EventStoreUnavailableError('the event store is closed');
 }
 
+/**
+ * Recognised by shape, not `instanceof`: the native addon binds its error class once per process, so under a
+ * fresh module registry (Jest loads modules per test file) a SqliteError need not be this module's class.
+ */
+const isSqliteError = (error: unknown): error is { code: string; message: string } =>
+  typeof error === 'object' && error !== null && (error as Error).name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+
 function translate(error: unknown): unknown {
-  if (!(error instanceof Database.SqliteError)) return error;
+  if (!isSqliteError(error)) return error;
   if (error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.event_id')) {
     return new Error('duplicate event id: an event id in this append is already stored or repeated', { cause: error });
   }
