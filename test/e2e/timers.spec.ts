@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus } from '../support/app-process';
+import { AppProcess, expectStatus, pollUntil } from '../support/app-process';
 import {
   agentDisconnected,
   agentReconnected,
@@ -6,6 +6,7 @@ import {
   command,
   conversation,
   customerMessage,
+  eventTypes,
   scenario,
   send,
   startConversation,
@@ -154,5 +155,64 @@ describe.each([
     expect(await capacity(app, agent, closed.position)).toMatchObject({ usedUnits: 0, freeUnits: 3 });
   });
 
-  // The offer timeout (a pushed assignment not accepted in time) is covered by another suite.
+  it('the wrap-up block is cancelled by closing first: capacity released at close, nothing fires later', async () => {
+    const s = await scenario(app, { workstream: { channel: 'sms', wrapUpCapacityBlock: { minutes: 2 } } });
+    const [agent] = s.agentIds;
+    const { conversationId } = await startConversation(app, s);
+    await command(app, conversationId, 'pick', agent);
+    await command(app, conversationId, 'end', agent);
+    const closed = await command(app, conversationId, 'close-session', agent);
+    expect(await units(app, agent, closed.position)).toEqual({ used: 0, free: 3 });
+    await maybeRestart();
+
+    const later = await advance(300);
+    expect(await eventTypes(app, conversationId, later)).not.toContain('conversation.wrap_up_block_expired');
+  });
+
+  it('offer timeout: a pushed conversation not accepted in time goes back to open and its capacity is released', async () => {
+    const s = await scenario(app, { workstream: { distribution: 'push', offerTimeoutSeconds: 30 } });
+    const [agent] = s.agentIds;
+    const { conversationId } = await startConversation(app, s);
+    await pollUntil('the offer', async () => ((await conversation(app, conversationId)).statusReason === 'active' ? true : undefined));
+    await maybeRestart();
+
+    const early = await advance(29);
+    expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'active', accepted: false, primaryAgentId: agent });
+    const due = await advance(1);
+    const trail = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: due }), 200);
+    expect(trail.find((e) => e.type === 'conversation.assignment_rejected')).toMatchObject({ data: { agentId: agent, reason: 'offer_timeout' }, actor: { kind: 'system' } });
+    // The only agent declined it: it stays open (nobody else to try).
+    expect(await conversation(app, conversationId, due)).toMatchObject({ statusReason: 'open', primaryAgentId: null });
+    expect(await units(app, agent, due)).toEqual({ used: 0, free: 3 });
+  });
+
+  it('the offer timeout is cancelled by accepting in time', async () => {
+    const s = await scenario(app, { workstream: { distribution: 'push', offerTimeoutSeconds: 30 } });
+    const [agent] = s.agentIds;
+    const { conversationId } = await startConversation(app, s);
+    await pollUntil('the offer', async () => ((await conversation(app, conversationId)).statusReason === 'active' ? true : undefined));
+    await advance(20);
+    await command(app, conversationId, 'accept', agent);
+    await maybeRestart();
+
+    const later = await advance(60);
+    expect(await conversation(app, conversationId, later)).toMatchObject({ statusReason: 'active', accepted: true, primaryAgentId: agent });
+    expect(await eventTypes(app, conversationId, later)).not.toContain('conversation.assignment_rejected');
+  });
+
+  it('auto-close: a live chat left in wrap-up closes after 15 minutes, releasing the agent', async () => {
+    const s = await scenario(app, { workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' } });
+    const [agent] = s.agentIds;
+    const { conversationId } = await startConversation(app, s);
+    await command(app, conversationId, 'pick', agent);
+    await command(app, conversationId, 'end', agent);
+    await maybeRestart();
+
+    const early = await advance(15 * 60 - 1);
+    expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'wrap_up' });
+    const due = await advance(1);
+    expect(await conversation(app, conversationId, due)).toMatchObject({ statusReason: 'closed' });
+    expect(await lastConversationEvent(conversationId, due)).toMatchObject({ type: 'conversation.closed', data: { reason: 'auto_closed' }, actor: { kind: 'system' } });
+    expect(await units(app, agent, due)).toEqual({ used: 0, free: 3 });
+  });
 });
