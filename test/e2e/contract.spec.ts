@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus, pollUntil } from '../support/app-process';
+import { AppProcess, expectStatus, pollUntil, stopAndClean } from '../support/app-process';
 import {
   Scenario,
   capacity,
@@ -28,13 +28,7 @@ beforeAll(async () => {
   app = await AppProcess.start();
 });
 
-afterAll(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 /** The contract's error body, with the status code it goes with. */
 const expectError = (response: { status: number; body: any }, status: number, messagePart?: string | RegExp) => {

@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus, pollUntil } from '../support/app-process';
+import { AppProcess, expectStatus, pollUntil, stopAndClean } from '../support/app-process';
 import {
   Scenario,
   command,
@@ -26,13 +26,7 @@ beforeAll(async () => {
   app = await AppProcess.start({ env: { OMNICHANNEL_TEST_CLOCK: 'manual', OMNICHANNEL_TEST_CLOCK_START: START } });
 });
 
-afterAll(async () => {
-  try {
-    if (app?.running) await app.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 async function advance(seconds: number): Promise<{ now: string; position: number }> {
   return expectStatus(await app.post<{ now: string; position: number }>('/test/clock/advance', { seconds }), 200);

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppProcess, HttpResponse, expectStatus } from '../support/app-process';
+import { AppProcess, HttpResponse, expectStatus, stopAndClean } from '../support/app-process';
 import {
   ChannelEvent,
   Scenario,
@@ -25,13 +25,7 @@ beforeAll(async () => {
   app = await AppProcess.start();
 });
 
-afterAll(async () => {
-  try {
-    if (app?.running) await app.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 /** One command of a burst: what it does and the status reason the conversation must have afterwards. */
 interface Step {

@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus } from '../support/app-process';
+import { AppProcess, expectStatus, stopAndClean } from '../support/app-process';
 import {
   capacity,
   command,
@@ -26,13 +26,7 @@ beforeAll(async () => {
   app = await AppProcess.start();
 });
 
-afterAll(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 /** The conversation's status reason as of `position` (read-your-writes). */
 const statusOf = async (conversationId: string, position: number) => (await conversation(app, conversationId, position)).statusReason;

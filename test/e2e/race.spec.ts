@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus } from '../support/app-process';
+import { AppProcess, expectStatus, stopAndClean } from '../support/app-process';
 import {
   Capacity,
   Route,
@@ -23,13 +23,7 @@ beforeAll(async () => {
   app = await AppProcess.start();
 });
 
-afterAll(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 it.each([1, 2, 3])('round %i: ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once', async () => {
   const s = await scenario(app, { workstream: { capacityUnits: 2 }, agents: 10, agentCapacity: 4 });

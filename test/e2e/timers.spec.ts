@@ -1,4 +1,4 @@
-import { AppProcess, expectStatus, pollUntil } from '../support/app-process';
+import { AppProcess, expectStatus, pollUntil, stopAndClean } from '../support/app-process';
 import {
   agentDisconnected,
   agentReconnected,
@@ -29,13 +29,7 @@ beforeAll(async () => {
   app = await AppProcess.start({ env: { OMNICHANNEL_TEST_CLOCK: 'manual', OMNICHANNEL_TEST_CLOCK_START: START } });
 });
 
-afterAll(async () => {
-  try {
-    if (app?.running) await app.stop();
-  } finally {
-    app?.removeDataDir();
-  }
-});
+afterAll(() => stopAndClean(app));
 
 /** POST /test/clock/advance; returns the position to read at to see whatever fired. */
 async function advance(seconds: number): Promise<number> {

@@ -239,3 +239,12 @@ export function expectStatus<T>(response: HttpResponse<T>, status: number): T {
   }
   return response.body;
 }
+
+/** afterAll of a suite: stops the app if it still runs and removes its data directory, even if stopping fails. */
+export async function stopAndClean(app: AppProcess | undefined): Promise<void> {
+  try {
+    if (app?.running) await app.stop();
+  } finally {
+    app?.removeDataDir();
+  }
+}
