@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, IHeaders, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
+import { SocketRegistry } from '../../libs/messaging/src/kafka/client';
 import { ConversationEventRecord } from '../../libs/messaging/src/kafka/conversation-event-message';
 import { TOPICS, ensureTopics, topicSpecs } from '../../libs/messaging/src/kafka/topics';
 import { AppProcess, REPO_ROOT, pollUntil } from '../support/app-process';
@@ -26,8 +27,12 @@ export const BROKERS = requireBrokers();
 /** Ids unique to this run: nothing here depends on what earlier runs left in the topics. */
 export const runId = (): string => randomUUID().slice(0, 8);
 
+/** Every test client's sockets: afterAll destroys what kafkajs leaves open (see SocketRegistry). */
+export const sockets = new SocketRegistry();
+
 export const testKafka = (clientId: string): Kafka =>
   new Kafka({
+    socketFactory: sockets.factory,
     clientId,
     brokers: BROKERS,
     logLevel: logLevel.NOTHING,

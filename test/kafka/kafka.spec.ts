@@ -23,6 +23,7 @@ import {
   health,
   startKafkaApp,
   testKafka,
+  sockets,
   waitForOutboundToMatchAudit,
 } from './kafka-harness';
 
@@ -54,6 +55,7 @@ afterAll(async () => {
   await reader?.stop();
   await producer?.stop();
   await admin?.disconnect();
+  sockets.destroyAll();
 }, 60_000);
 
 const launch = async (name: string): Promise<AppProcess> => {

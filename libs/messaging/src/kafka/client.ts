@@ -1,4 +1,5 @@
-import { Kafka, LogEntry, RetryOptions, logLevel } from 'kafkajs';
+import { Socket, connect } from 'node:net';
+import { ISocketFactory, Kafka, LogEntry, RetryOptions, logLevel } from 'kafkajs';
 
 /** What the adapters log through (Nest's Logger fits). */
 export interface MessagingLogger {
@@ -16,6 +17,39 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   retry?: RetryOptions;
+  /** Tracks the client's sockets, so that `destroyAll` can close what kafkajs leaves open. */
+  sockets?: SocketRegistry;
+}
+
+/**
+ * kafkajs can leave a connection open after `disconnect()`: a consumer that leaves its group after
+ * a broker restart opens a fresh connection to the coordinator that the cluster no longer tracks
+ * (the broker closes it after connections.max.idle.ms, 10 minutes). An open socket keeps Node
+ * alive, so whoever stops a client for good destroys what is left.
+ */
+export class SocketRegistry {
+  private readonly open = new Set<Socket>();
+
+  /** The default kafkajs socket factory (plain TCP, keep-alive 60 s), plus tracking. TLS is not used here. */
+  readonly factory: ISocketFactory = ({ host, port, onConnect }) => {
+    const socket = connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
+    return socket;
+  };
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Destroys every socket still open; returns how many there were. */
+  destroyAll(): number {
+    const count = this.open.size;
+    for (const socket of this.open) socket.destroy();
+    this.open.clear();
+    return count;
+  }
 }
 
 /**
@@ -34,6 +68,7 @@ export const createKafka = (options: KafkaClientOptions): Kafka =>
     retry: options.retry ?? DEFAULT_RETRY,
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry: LogEntry) => logEntry(options.logger, entry),
+    ...(options.sockets && { socketFactory: options.sockets.factory }),
   });
 
 /**

@@ -4,7 +4,7 @@ import { Backoff, describeError, sleep } from './backoff';
 import { BrokerProbe } from './broker-probe';
 import { ChannelEventGateway, ExecuteChannelCommand } from './channel-event-gateway';
 import { CheckpointStore } from './checkpoint-store';
-import { MessagingLogger, createKafka } from './client';
+import { MessagingLogger, SocketRegistry, createKafka } from './client';
 import { ConversationEventPublisher } from './conversation-event-publisher';
 import { DeadLetterWriter } from './dead-letter-writer';
 import { SerialProducer } from './serial-producer';
@@ -44,6 +44,7 @@ export class KafkaBridge {
   private readonly dlqProducer: SerialProducer;
   private readonly outProducer: SerialProducer;
   private readonly abort = new AbortController();
+  private readonly sockets = new SocketRegistry();
   private starting?: Promise<void>;
   private started = false;
   private stopping?: Promise<void>;
@@ -51,7 +52,7 @@ export class KafkaBridge {
 
   constructor(private readonly options: KafkaBridgeOptions) {
     const { brokers, clientId, logger } = options;
-    this.kafka = createKafka({ clientId, brokers, logger, logLevel: options.logLevel });
+    this.kafka = createKafka({ clientId, brokers, logger, logLevel: options.logLevel, sockets: this.sockets });
     // The probe's own client: short timeouts, no retries, no log noise (its result is the signal).
     const probeKafka = createKafka({
       clientId: `${clientId}-probe`,
@@ -61,6 +62,7 @@ export class KafkaBridge {
       connectionTimeoutMs: 1_000,
       requestTimeoutMs: 2_000,
       retry: { retries: 0 },
+      sockets: this.sockets,
     });
     this.probe = new BrokerProbe({ kafka: probeKafka, logger, intervalMs: options.probeIntervalMs ?? 1_000, timeoutMs: 2_500 });
     this.dlqProducer = new SerialProducer(this.kafka, 'dead-letter', logger);
@@ -98,12 +100,11 @@ export class KafkaBridge {
       await this.starting;
       // Intake first, so no new command starts; then the publisher, then the producers.
       await this.gateway.stop();
-      this.options.logger.log('gateway stopped');
       await this.publisher.stop();
-      this.options.logger.log('publisher stopped');
       await Promise.all([this.dlqProducer.stop(), this.outProducer.stop(), this.probe.stop()]);
       this.options.checkpoints.close();
-      this.options.logger.log(`stopped in ${Date.now() - started} ms`);
+      const leaked = this.sockets.destroyAll();
+      this.options.logger.log(`stopped in ${Date.now() - started} ms${leaked ? ` (closed ${leaked} connection(s) kafkajs left open)` : ''}`);
     })();
     return this.stopping;
   }
