@@ -16,7 +16,8 @@ export class BenchServer {
     const port = await freePort();
     const dataDir = env.OMNICHANNEL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'omnichannel-bench-'));
     const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js')], {
-      env: { ...process.env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
+      // Only what the scenario asks for: an inherited KAFKA_BROKERS would put Kafka into a scenario that is not about it.
+      env: { ...withoutKafka(process.env), PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const server = new BenchServer(`http://127.0.0.1:${port}`, child, dataDir);
@@ -48,6 +49,8 @@ export class BenchServer {
     return { status: response.status, json: await response.json() };
   }
 }
+
+const withoutKafka = ({ KAFKA_BROKERS: _brokers, ...env }: NodeJS.ProcessEnv) => env;
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {

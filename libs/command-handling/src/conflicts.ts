@@ -1,8 +1,18 @@
-import { DomainError } from '../../domain/src';
 import { WrongExpectedRevisionError } from '../../event-store/src';
 
-/** Optimistic concurrency: re-read and decide again; a command that keeps losing the race answers 409. */
+/** Optimistic concurrency: re-read and decide again, up to this many times. */
 export const MAX_ATTEMPTS = 25;
+
+/**
+ * The command kept losing races: nothing was decided against the current state, so it is not a refusal
+ * (HTTP answers 409 "try again"; the Kafka gateway retries rather than dead-lettering).
+ */
+export class ConcurrencyConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrencyConflictError';
+  }
+}
 
 export async function withRetries<T>(attempt: () => Promise<T>, describe: () => string): Promise<T> {
   for (let n = 1; ; n++) {
@@ -10,7 +20,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, describe: () => 
       return await attempt();
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (n >= MAX_ATTEMPTS) throw new DomainError('not_allowed', `${describe()}: too many concurrent changes, try again`);
+      if (n >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(`${describe()}: too many concurrent changes, try again`);
     }
   }
 }

@@ -3,3 +3,4 @@ export * from './envelope';
 export * from './stream-cache';
 export * from './conversation-commands';
 export * from './configuration-commands';
+export * from './conflicts';

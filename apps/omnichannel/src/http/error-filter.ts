@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { ConcurrencyConflictError } from '../../../../libs/command-handling/src';
 import { DomainError, DomainErrorKind } from '../../../../libs/domain/src';
 import { EventStoreUnavailableError } from '../../../../libs/event-store/src';
 
@@ -34,6 +35,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const { message, statusReason, field } = exception;
       return { statusCode: STATUS[exception.kind], body: { message, ...(statusReason && { statusReason }), ...(field && { field }) } };
+    }
+    if (exception instanceof ConcurrencyConflictError) {
+      return { statusCode: HttpStatus.CONFLICT, body: { message: exception.message } };
     }
     if (exception instanceof EventStoreUnavailableError) {
       return { statusCode: 503, body: { message: `the event store is unavailable: ${exception.message}` } };

@@ -43,12 +43,16 @@ export class SocketRegistry {
     return this.open.size;
   }
 
-  /** Destroys every socket still open; returns how many there were. */
+  /**
+   * Destroys every socket kafkajs left open (not ended); returns how many. With an error: kafkajs handles
+   * a socket error by disconnecting the connection, which also stops its request queue's timer.
+   */
   destroyAll(): number {
-    const count = this.open.size;
-    for (const socket of this.open) socket.destroy();
+    // A socket kafkajs disconnected is ended and unref'd already: it closes on its own.
+    const leaked = [...this.open].filter((socket) => !socket.writableEnded && !socket.destroyed);
+    for (const socket of leaked) socket.destroy(new Error('the Kafka client was stopped'));
     this.open.clear();
-    return count;
+    return leaked.length;
   }
 }
 

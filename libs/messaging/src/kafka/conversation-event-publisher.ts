@@ -4,13 +4,13 @@ import { Backoff, describeError, sleep, withTimeout } from './backoff';
 import { CheckpointStore } from './checkpoint-store';
 import { MessagingLogger } from './client';
 import { toConversationEventMessage } from './conversation-event-message';
-import { SerialProducer } from './serial-producer';
+import { RecordSender } from './serial-producer';
 import { TOPICS } from './topics';
 
 export interface ConversationEventPublisherOptions {
   store: EventStore;
   checkpoints: CheckpointStore;
-  producer: SerialProducer;
+  producer: RecordSender;
   logger: MessagingLogger;
   topic?: string;
   /** The checkpoint's name in the store (one per topic the events go to). */

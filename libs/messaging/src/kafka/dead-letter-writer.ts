@@ -1,6 +1,6 @@
 import { IHeaders, Message } from 'kafkajs';
 import { Rejection } from './rejection';
-import { SerialProducer } from './serial-producer';
+import { RecordSender } from './serial-producer';
 
 /** Headers added to a dead letter (the original record's own headers are kept as they were). */
 export const DLQ_HEADERS = {
@@ -55,7 +55,7 @@ export const toDeadLetterMessage = (letter: DeadLetter, consumerGroup: string, n
 /** Writes dead letters one at a time; `write` resolves once the broker acknowledged it (acks=-1). */
 export class DeadLetterWriter {
   constructor(
-    private readonly producer: SerialProducer,
+    private readonly producer: RecordSender,
     private readonly topic: string,
     private readonly consumerGroup: string,
   ) {}

@@ -2,6 +2,11 @@ import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { MessagingLogger } from './client';
 import { describeError } from './backoff';
 
+/** Sends records and resolves once the broker acknowledged them (what the publisher and the dead-letter writer need). */
+export interface RecordSender {
+  send(topic: string, messages: Message[]): Promise<void>;
+}
+
 /**
  * One idempotent producer (acks=-1, one request in flight) whose sends run one after another.
  * kafkajs' idempotent producer is only safe with serial sends, and after a send that failed its
@@ -9,7 +14,7 @@ import { describeError } from './backoff';
  * next send starts a fresh one (new producer id). The caller retries the failed send: that may
  * write a message twice, never out of order, which the at-least-once contract allows.
  */
-export class SerialProducer {
+export class SerialProducer implements RecordSender {
   private producer?: Producer;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
