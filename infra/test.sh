@@ -16,4 +16,7 @@ npm run --silent build
 bash infra/kafka/start.sh
 trap 'bash infra/kafka/stop.sh --clean >/dev/null 2>&1 || true' EXIT
 export KAFKA_TEST_BROKERS="127.0.0.1:${KAFKA_PORT}"
+if [ -z "${EVENTSTORE_CONNECTION_STRING:-}" ]; then
+  echo "EventStore contract: EventStoreDB — NOT RUN: EVENTSTORE_CONNECTION_STRING is unset (see docs/eventstoredb.md)"
+fi
 npx jest --ci "$@"
