@@ -20,7 +20,7 @@ export interface ChannelEventGatewayOptions {
   topic?: string;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
-  /** Partitions processed at the same time; each partition's records are always processed one after another. */
+  /** Partitions processed at the same time; within one, only a conversation's own records are kept in sequence. */
   partitionsConsumedConcurrently?: number;
   /** Commit a partition's offset after this many records, or this long, whichever first (and at the end of each batch). */
   commitEveryRecords?: number;
@@ -41,11 +41,15 @@ export interface GatewayStats {
 
 type Outcome = { kind: 'applied'; duplicate: boolean } | { kind: 'rejected'; rejection: Rejection };
 
+/** Records taken from a batch at a time: conversations within a chunk are applied concurrently. */
+const CHUNK = 200;
+
 /**
  * Channel events in: consumes omnichannel.channel-events.v1 in a consumer group and applies each
  * event through the command path. At least once in, exactly once in effect:
- * - a partition's records are processed strictly one after another (key = conversationId, so a
- *   conversation's events are applied in the order the adapter produced them);
+ * - a partition's records are taken in chunks; within a chunk, different conversations (keys) are applied
+ *   concurrently and one conversation's records strictly one after another (key = conversationId), so a
+ *   conversation's events are applied in the order the adapter produced them;
  * - an offset is committed only after its record's command resolved (its events are durably
  *   appended) or its dead letter was acknowledged; after a crash the uncommitted records are
  *   delivered again and the command layer ignores an eventId it has already applied;
@@ -181,12 +185,15 @@ export class ChannelEventGateway {
       lastCommit = Date.now();
     };
     try {
-      for (const message of batch.messages) {
-        if (!live()) break;
-        if (!(await this.process(topic, partition, message, live, heartbeat))) break;
-        resolveOffset(message.offset);
-        resolved = message.offset;
-        uncommitted += 1;
+      for (let start = 0; start < batch.messages.length && live(); start += CHUNK) {
+        const chunk = batch.messages.slice(start, start + CHUNK);
+        const done = await this.processChunk(topic, partition, chunk, live, heartbeat);
+        if (done > 0) {
+          resolved = chunk[done - 1].offset;
+          resolveOffset(resolved);
+          uncommitted += done;
+        }
+        if (done < chunk.length) break;
         if (uncommitted >= commitEveryRecords || Date.now() - lastCommit >= commitEveryMs) await commit();
         await heartbeat();
       }
@@ -195,6 +202,35 @@ export class ChannelEventGateway {
         this.options.logger.warn(`could not commit ${topic}[${partition}] up to offset ${resolved} (${describeError(error)}): those records will be delivered again`),
       );
     }
+  }
+
+  /**
+   * Records of different conversations (keys) run concurrently, one conversation's records one after another.
+   * Returns how many records from the start of the chunk are done: only that prefix may be committed.
+   */
+  private async processChunk(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+    live: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<number> {
+    const byKey = new Map<string, number[]>();
+    chunk.forEach((message, index) => {
+      const key = message.key?.toString('utf8') ?? '';
+      byKey.set(key, [...(byKey.get(key) ?? []), index]);
+    });
+    const done = chunk.map(() => false);
+    await Promise.all(
+      [...byKey.values()].map(async (indexes) => {
+        for (const index of indexes) {
+          if (!live() || !(await this.process(topic, partition, chunk[index], live, heartbeat))) return;
+          done[index] = true;
+        }
+      }),
+    );
+    const firstUndone = done.indexOf(false);
+    return firstUndone < 0 ? chunk.length : firstUndone;
   }
 
   /** Applies or dead-letters one record; false if the consumer stopped first (the record is left for redelivery). */
