@@ -305,7 +305,7 @@ describe('queries', () => {
       'conversation.ended',
     ]);
     for (const e of events) {
-      expect(e.actor).toEqual({ kind: expect.stringMatching(/^(agent|customer|channel|system|operator)$/), id: expect.any(String) });
+      expect(e.actor).toEqual({ kind: expect.stringMatching(/^(agent|customer|channel|system)$/), id: expect.any(String) });
     }
     const [req, pick, msg, end] = conversationEvents;
     expect(req).toMatchObject({ actor: { kind: 'customer' }, causationId: request.eventId });
@@ -429,6 +429,30 @@ describe('queries', () => {
     const picked = await command(app, conversationId, 'pick', agentId);
     expect(picked.position).toBeGreaterThanOrEqual(position + 2);
     expect(await pending).toMatchObject({ status: 200, body: { statusReason: 'active', primaryAgentId: agentId } });
+  });
+});
+
+describe('bad input never becomes a 500', () => {
+  it('null where an id or a number belongs answers 400 naming the field', async () => {
+    const s = await scenario(app);
+    const { conversationId } = await startConversation(app, s);
+    await command(app, conversationId, 'pick', s.agentIds[0]);
+    expectError(await app.post(`/conversations/${conversationId}/transfer`, { agentId: s.agentIds[0], toQueueId: null }), 400, /toQueueId/);
+    const byTelephony = channelEvent('voice.transferred', conversationId, { byAgentId: s.agentIds[0], toAgentId: null });
+    expectError(await app.post('/channel-events', byTelephony), 400, /payload\.toAgentId/);
+    expect(await conversation(app, conversationId)).toMatchObject({ statusReason: 'active', primaryAgentId: s.agentIds[0] });
+  });
+
+  it('timeouts beyond ten years and a customer that is not an object answer 400', async () => {
+    expectError(await app.put(`/workstreams/${uniqueId('ws')}`, workstreamBody({ waitingInactivityTimeoutSeconds: 1e13 })), 400, /waitingInactivityTimeoutSeconds/);
+    expectError(await app.put(`/workstreams/${uniqueId('ws')}`, { ...workstreamBody(), autoCloseSeconds: { open: 1e300 } }), 400, /autoCloseSeconds\.open/);
+    const s = await scenario(app, { agents: 0 });
+    const event = requested(uniqueId('conv'), s);
+    expectError(await app.post('/channel-events', { ...event, payload: { ...event.payload, customer: [] } }), 400, /payload\.customer/);
+  });
+
+  it('a body too large answers 413 in the error format', async () => {
+    expectError(await app.post('/channel-events', { filler: 'x'.repeat(200_000) }), 413);
   });
 });
 

@@ -195,7 +195,7 @@ describe('Kafka gateway and outbox (one service)', () => {
       const configured = await pollUntil('the workstream configuration on the outbound topic', () =>
         reader.conversationEvents(`workstream-${s.workstreamId}`).find((e) => e.type === 'workstream.configured'),
       );
-      expect(configured).toMatchObject({ conversationId: null, statusReason: null, streamId: `workstream-${s.workstreamId}`, actor: { kind: 'operator' } });
+      expect(configured).toMatchObject({ conversationId: null, statusReason: null, streamId: `workstream-${s.workstreamId}`, actor: { kind: 'system', id: 'operator-api' } });
     }), 60_000);
 
   test('voice transfers arrive as channel events', () =>

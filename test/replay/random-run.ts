@@ -34,7 +34,7 @@ export class RandomRun {
   }
 
   async setUp(): Promise<void> {
-    const operator = { kind: 'operator' as const, id: 'test' };
+    const operator = { kind: 'system' as const, id: 'operator-test' };
     for (const q of QUEUES) await this.configuration.configureQueue(q, `Queue ${q}`, operator);
     for (const channel of CHANNELS) {
       await this.configuration.configureWorkstream(`ws-${channel}`, {

@@ -24,7 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
-      imports: [CqrsModule.forRoot(), EngineModule, SchedulingModule, ...(config.kafkaBrokers?.length ? [KafkaModule] : [])],
+      imports: [CqrsModule.forRoot(), EngineModule.forRoot(config), SchedulingModule, ...(config.kafkaBrokers?.length ? [KafkaModule] : [])],
       controllers: [
         SetupController,
         ConversationsController,

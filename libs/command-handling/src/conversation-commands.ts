@@ -9,6 +9,8 @@ import {
   QueueEvent,
   Workstream,
   WorkstreamEvent,
+  TimerKind,
+  deadlines,
   decideConversation,
   evolveAgent,
   evolveConversation,
@@ -53,6 +55,12 @@ export class ConversationCommands {
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
       return { conversationId: command.conversationId, statusReason: s!.status, position: conversation.lastPosition, duplicate: true, events: [] };
     }
+    const overdue = s && !isTimer(command) ? dueDeadline(s, this.clock.now()) : undefined;
+    if (overdue) {
+      // A deadline passed before its timer fired (a restart, a busy tick): it happened first, so it is decided first.
+      await this.execute({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER);
+      return this.attempt(command, cause);
+    }
     const agents = await this.loadAgents(agentsInvolved(command, s));
     const workstream = command.type === 'request' ? await this.loadWorkstream(command.workstreamId) : undefined;
     const queueIds = await this.existingQueues(queuesNamed(command));
@@ -88,6 +96,12 @@ export class ConversationCommands {
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
+
+const TIMER: Cause = { actor: { kind: 'system', id: 'timer' } };
+const TIMER_KINDS: ReadonlySet<string> = new Set<TimerKind>(['expireAgentDisconnect', 'expireOffer', 'expireWaiting', 'expireWrapUpBlock', 'autoClose']);
+const isTimer = (command: ConversationCommand) => TIMER_KINDS.has(command.type);
+
+const dueDeadline = (s: ConversationState, now: string) => deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
 
 /** The agents whose state the decision reads: those the command names and the current capacity holder. */
 const agentsInvolved = (command: ConversationCommand, s: ConversationState | undefined): string[] => {

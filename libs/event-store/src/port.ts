@@ -8,7 +8,7 @@ export type ExpectedRevision = number | 'no_stream' | 'any';
 
 /** Who caused an event. */
 export interface Actor {
-  kind: 'agent' | 'customer' | 'channel' | 'system' | 'operator';
+  kind: 'agent' | 'customer' | 'channel' | 'system';
   id: string;
 }
 

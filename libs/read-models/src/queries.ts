@@ -1,7 +1,7 @@
 import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '../../domain/src';
 import { Db } from './database';
 import { capacityView } from './projections/agents';
-import { conversationView } from './projections/conversations';
+import { WAIT_SAMPLE, conversationView } from './projections/conversations';
 
 export interface ConversationFilter {
   statusReason?: StatusReason;
@@ -93,8 +93,8 @@ export class ReadModels {
   }
 
   /** The moving average of the last waits (queued to assigned) of live chats in a queue; undefined before any. */
-  averageWait(queueId: string, sample = 20): number | undefined {
-    const waits = this.statements.recentWaits.all(queueId, sample) as { seconds: number }[];
+  averageWait(queueId: string): number | undefined {
+    const waits = this.statements.recentWaits.all(queueId, WAIT_SAMPLE) as { seconds: number }[];
     return waits.length ? Math.round(waits.reduce((sum, w) => sum + w.seconds, 0) / waits.length) : undefined;
   }
 

@@ -1,15 +1,17 @@
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length, ValidateIf } from 'class-validator';
 import { IsId } from '../../../../libs/messaging/src';
 
 export class AgentCommandDto {
   @IsId() agentId!: string;
 }
 
-/** Exactly one target; checked in the controller so the 400 can say so. */
+/** A target field that is present is validated, null included; exactly one is checked in the controller. */
+const Given = (field: keyof TransferDto) => ValidateIf((o: TransferDto) => o[field] !== undefined);
+
 export class TransferDto extends AgentCommandDto {
-  @IsOptional() @IsId() toQueueId?: string;
-  @IsOptional() @IsId() toAgentId?: string;
-  @IsOptional() @IsString() @Length(1, 64) toExternalNumber?: string;
+  @Given('toQueueId') @IsId() toQueueId?: string;
+  @Given('toAgentId') @IsId() toAgentId?: string;
+  @Given('toExternalNumber') @IsString() @Length(1, 64) toExternalNumber?: string;
 }
 
 export class MessageDto extends AgentCommandDto {

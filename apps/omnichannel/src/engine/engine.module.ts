@@ -1,9 +1,9 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '../../../../libs/command-handling/src';
 import { EventStore } from '../../../../libs/event-store/src';
 import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '../../../../libs/read-models/src';
 import { Clock, ManualClock, SystemClock } from '../../../../libs/scheduling/src/clock/clock';
-import { Config, readConfig } from '../config';
+import { Config } from '../config';
 import { createEventStore } from './event-store.factory';
 import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
 
@@ -11,7 +11,6 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
 @Global()
 @Module({
   providers: [
-    { provide: CONFIG, useFactory: () => readConfig() },
     {
       provide: EVENT_STORE,
       inject: [CONFIG],
@@ -41,9 +40,14 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     },
     { provide: ReadModels, inject: [READ_MODEL_DB], useFactory: (db: Db) => new ReadModels(db) },
   ],
-  exports: [CONFIG, EVENT_STORE, CLOCK, StreamCache, ConversationCommands, ConfigurationCommands, ProjectionRunner, ReadModels],
+  exports: [EVENT_STORE, CLOCK, StreamCache, ConversationCommands, ConfigurationCommands, ProjectionRunner, ReadModels],
 })
 export class EngineModule implements OnApplicationShutdown {
+  /** The configuration is read once, in main.ts, and provided from here to every module. */
+  static forRoot(config: Config): DynamicModule {
+    return { module: EngineModule, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] };
+  }
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: Db,

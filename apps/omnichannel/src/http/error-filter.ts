@@ -16,6 +16,8 @@ const ERROR_NAMES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -47,6 +49,11 @@ export class ErrorFilter implements ExceptionFilter {
       const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
       const { statusCode: _code, error: _error, ...rest } = body;
       return { statusCode: exception.getStatus(), body: rest };
+    }
+    // Errors from the HTTP layer itself (body too large, bad charset, aborted request) carry their 4xx status.
+    const status = (exception as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, body: { message: (exception as Error).message } };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { statusCode: 500, body: { message: 'internal error' } };

@@ -8,7 +8,7 @@ import { readConfig } from '../config';
 import { createEventStore } from '../engine/event-store.factory';
 import { USAGE, parseReplayOptions } from './options';
 
-/** `npm run replay`: the auditor's and operator's tool (docs/replay.md). */
+/** `npm run replay`: the auditor's and operator's tool (README, "Replay, for audits"). */
 async function main(): Promise<void> {
   const options = parseReplayOptions(process.argv.slice(2));
   const config = readConfig();
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
 async function compareWithLive(store: EventStore, db: Database.Database, dataDir: string): Promise<void> {
   const liveFile = join(dataDir, 'read-models.sqlite');
   const live = existsSync(liveFile) ? new Database(liveFile, { readonly: true }) : undefined;
+  // One read transaction over the live file: a running service keeps writing, but we compare one snapshot (WAL).
+  live?.exec('BEGIN');
   // Rebuild exactly as far as the live read models got, so a running service can be compared too.
   const livePosition = live ? ((live.prepare('SELECT MIN(position) AS p FROM checkpoints').get() as { p: number | null }).p ?? 0) : undefined;
   const progress = await rebuild(store, db, allProjections, {
@@ -50,6 +52,7 @@ async function compareWithLive(store: EventStore, db: Database.Database, dataDir
   console.log(`rebuilt every read model from ${progress.events} events in ${progress.seconds.toFixed(2)} s (${progress.eventsPerSecond} events/s)`);
   if (!live) return console.log(`no live read models in ${dataDir}: nothing to compare`);
   const differences = compareReadModels(live, db);
+  live.exec('COMMIT');
   live.close();
   if (differences.length === 0) return console.log(`equal: the rebuilt read models match the live ones at position ${progress.position}`);
   console.log(`DIFFERENT: ${differences.length}${differences.length >= 20 ? '+' : ''} differences`);

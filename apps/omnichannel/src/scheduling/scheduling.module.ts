@@ -63,7 +63,16 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
     });
     // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;
-    this.ticker = setInterval(() => this.time.tick().catch((e) => this.logger.error(describe(e))), TICK_MS);
+    let ticking = false;
+    this.ticker = setInterval(() => {
+      // A tick still under way (a backlog of timers) is not joined by another: the next one starts after it.
+      if (ticking) return;
+      ticking = true;
+      this.time
+        .tick()
+        .catch((e) => this.logger.error(describe(e)))
+        .finally(() => (ticking = false));
+    }, TICK_MS);
   }
 
   onApplicationShutdown(): void {

@@ -7,8 +7,11 @@ import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } f
 import { WorkstreamDto } from './workstream.dto';
 import { withDefaults } from './workstream-defaults';
 
-/** Set-up is an operator's act; the API has no authentication of its own (docs/decisions.md). */
-const OPERATOR: Actor = { kind: 'operator', id: 'api' };
+/**
+ * Set-up is an operator's act through the API, which has no authentication of its own (docs/decisions.md);
+ * the contract's actor kinds are agent|customer|channel|system, so it is recorded as the system's set-up API.
+ */
+const OPERATOR: Actor = { kind: 'system', id: 'operator-api' };
 
 @Controller()
 export class SetupController {

@@ -11,6 +11,7 @@ import {
   Max,
   Min,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, Channel, Distribution, WrapUpCapacityBlock } from '../../../../libs/domain/src';
@@ -55,11 +56,15 @@ class OperatingHoursDto {
   @ValidateNested({ each: true }) @Type(() => OpeningDto) @ArrayMaxSize(100) weekly!: OpeningDto[];
 }
 
+/** Ten years: longer than any contact centre keeps a conversation, and far inside what dates can represent. */
+const MAX_SECONDS = 10 * 365 * 24 * 3600;
+
+/** A number of seconds, or null for never. */
 class AutoCloseDto {
-  @IsOptional() @IsInt() @Min(1) open?: number;
-  @IsOptional() @IsInt() @Min(1) active?: number;
-  @IsOptional() @IsInt() @Min(1) wrap_up?: number;
-  @IsOptional() @IsInt() @Min(1) waiting?: number;
+  @ValidateIf((o) => o.open !== null) @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS) open?: number | null;
+  @ValidateIf((o) => o.active !== null) @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS) active?: number | null;
+  @ValidateIf((o) => o.wrap_up !== null) @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS) wrap_up?: number | null;
+  @ValidateIf((o) => o.waiting !== null) @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS) waiting?: number | null;
 }
 
 /** Contract: `PUT /workstreams/{id}`. Timeouts and keepSameAgent have defaults (docs/decisions.md). */
@@ -70,7 +75,7 @@ export class WorkstreamDto {
   @IsWrapUpCapacityBlock() wrapUpCapacityBlock!: WrapUpCapacityBlock;
   @IsOptional() @IsBoolean() keepSameAgent?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(86_400) agentDisconnectTimeoutSeconds?: number;
-  @IsOptional() @IsInt() @Min(1) waitingInactivityTimeoutSeconds?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS) waitingInactivityTimeoutSeconds?: number;
   @IsOptional() @IsInt() @Min(1) @Max(86_400) offerTimeoutSeconds?: number;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => OperatingHoursDto) operatingHours?: OperatingHoursDto;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => AutoCloseDto) autoCloseSeconds?: AutoCloseDto;

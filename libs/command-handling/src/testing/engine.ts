@@ -10,7 +10,7 @@ import { ConfigurationCommands } from '../configuration-commands';
 import { ConversationCommandResult, ConversationCommands } from '../conversation-commands';
 import { StreamCache } from '../stream-cache';
 
-export const OPERATOR: Actor = { kind: 'operator', id: 'spec-operator' };
+export const OPERATOR: Actor = { kind: 'system', id: 'spec-operator' };
 export const byAgent = (agentId: string): Cause => ({ actor: { kind: 'agent', id: agentId } });
 export const BY_CUSTOMER: Cause = { actor: 'customer' };
 export const BY_SYSTEM: Cause = { actor: { kind: 'system', id: 'spec' } };

@@ -1,9 +1,6 @@
 export const CHANNELS = ['live_chat', 'persistent_chat', 'voice', 'sms', 'social', 'teams', 'record'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** `live_chat` and `persistent_chat`: the same web chat channel in two modes. */
-export const isChat = (channel: Channel): boolean => channel === 'live_chat' || channel === 'persistent_chat';
-
 /** The customer and the agent need not be online at the same time. */
 export const isAsynchronous = (channel: Channel): boolean =>
   channel === 'persistent_chat' || channel === 'sms' || channel === 'social' || channel === 'teams';

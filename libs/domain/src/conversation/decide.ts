@@ -82,6 +82,10 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
     case 'release': // T8
       requirePrimary(command, s, command.agentId);
       requireStatus(command, s, 'active');
+      if (!s.accepted) {
+        // Giving back an offer not yet accepted is declining it: distribution will try someone else.
+        return [event('conversation.assignment_rejected', { agentId: command.agentId, reason: 'rejected' }), ...release('rejected')];
+      }
       return [event('conversation.returned_to_queue', { agentId: command.agentId, reason: 'released' }), ...release('released')];
     case 'transfer':
       requirePrimary(command, s, command.agentId);
@@ -125,9 +129,8 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
       requireStatus(command, s, 'active');
       return s.agentDisconnectedAt ? [] : [event('conversation.agent_disconnected', { agentId: command.agentId })];
     case 'agentReconnect':
-      return s.agentDisconnectedAt && s.primaryAgentId === command.agentId
-        ? [event('conversation.agent_reconnected', { agentId: command.agentId })]
-        : [];
+      if (s.status === 'active') requirePrimary(command, s, command.agentId);
+      return s.agentDisconnectedAt ? [event('conversation.agent_reconnected', { agentId: command.agentId })] : [];
     case 'expireAgentDisconnect':
     case 'expireOffer':
     case 'expireWaiting':
@@ -224,6 +227,11 @@ const customerLeaves = (
   if (s.channel === 'live_chat' && s.status === 'open') {
     return [conversationEvent('conversation.abandoned', { conversationId, how }, now)]; // T3
   }
+  if (s.channel === 'live_chat' && s.status === 'active' && s.primaryExternalNumber) {
+    // T5/T6 after X1: the external party held it, no agent's capacity is involved.
+    const endedBy = how === 'ended' ? 'customer' : 'customer_disconnected';
+    return [conversationEvent('conversation.ended', { conversationId, endedBy }, now)];
+  }
   if (s.channel === 'live_chat' && s.status === 'active' && s.primaryAgentId) {
     if (!s.accepted) {
       // T13
@@ -238,4 +246,3 @@ const customerLeaves = (
   return [conversationEvent('conversation.customer_left', { conversationId, how }, now)];
 };
 
-export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

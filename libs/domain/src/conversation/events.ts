@@ -33,7 +33,7 @@ export interface ConversationEventMap {
   /** A pushed assignment declined or not answered in time: back to open. */
   'conversation.assignment_rejected': { conversationId: string; agentId: string; reason: 'rejected' | 'offer_timeout' };
   /** T4, T5, T6 */
-  'conversation.ended': { conversationId: string; agentId: string; endedBy: EndedBy };
+  'conversation.ended': { conversationId: string; agentId?: string; endedBy: EndedBy };
   /** T7, T8, T10 */
   'conversation.returned_to_queue': { conversationId: string; agentId: string; reason: ReturnReason };
   /** X3 (T9) */

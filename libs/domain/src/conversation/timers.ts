@@ -51,16 +51,17 @@ export const decideTimer = (
   const current = deadlines(s).some((d) => d.kind === command.type && d.dueAt === command.dueAt);
   if (!current || Date.parse(now) < Date.parse(command.dueAt)) return [];
   const conversationId = s.id;
-  const agentId = s.primaryAgentId ?? '';
+  const agentId = s.primaryAgentId;
   switch (command.type) {
+    // An agent is primary whenever these two deadlines exist (a disconnect or an offer is an agent's).
     case 'expireAgentDisconnect': // T7
       return [
-        conversationEvent('conversation.returned_to_queue', { conversationId, agentId, reason: 'agent_disconnect_timeout' }, now),
+        conversationEvent('conversation.returned_to_queue', { conversationId, agentId: agentId!, reason: 'agent_disconnect_timeout' }, now),
         ...releaseHeld(s, agents, 'agent_disconnect_timeout', now),
       ];
     case 'expireOffer':
       return [
-        conversationEvent('conversation.assignment_rejected', { conversationId, agentId, reason: 'offer_timeout' }, now),
+        conversationEvent('conversation.assignment_rejected', { conversationId, agentId: agentId!, reason: 'offer_timeout' }, now),
         ...releaseHeld(s, agents, 'offer_timeout', now),
       ];
     case 'expireWaiting': // T15

@@ -83,7 +83,7 @@ export const timer = (type: TimerKind, dueAt: string): ConversationCommand => ({
 // ---- conversation events ----------------------------------------------------------------------
 
 type Data<K extends keyof ConversationEventMap> = Omit<ConversationEventMap[K], 'conversationId'>;
-const fact = <K extends keyof ConversationEventMap>(type: K, data: Data<K>): Fact =>
+export const fact = <K extends keyof ConversationEventMap>(type: K, data: Data<K>): Fact =>
   ({ type, data: { conversationId: C, ...data } }) as Fact;
 
 /** What `request` records for a workstream of this channel with these overrides. */

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsString, Length, ValidateIf, ValidateNested } from 'class-validator';
 import { CHANNELS } from '../../../domain/src';
 import { IsId } from '../validation/is-id';
 import { CHANNEL_EVENT_TYPES, ChannelEventType } from './channel-event';
@@ -21,7 +21,7 @@ export class RequestedPayloadDto {
   @IsIn(CHANNELS) channel!: string;
   @IsId() workstreamId!: string;
   @IsId() queueId!: string;
-  @IsDefined() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
 }
 
 export class MessagePayloadDto {
@@ -34,11 +34,15 @@ export class AgentPayloadDto {
   @IsId() agentId!: string;
 }
 
+/** A target that is present is validated, null included: `null` is not a way to leave it out. */
+const Given = (field: 'toExternalNumber' | 'toAgentId' | 'toQueueId') =>
+  ValidateIf((o: VoiceTransferredPayloadDto) => o[field] !== undefined);
+
 export class VoiceTransferredPayloadDto {
   @IsId() byAgentId!: string;
-  @IsOptional() @IsString() @Length(1, 64) toExternalNumber?: string;
-  @IsOptional() @IsId() toAgentId?: string;
-  @IsOptional() @IsId() toQueueId?: string;
+  @Given('toExternalNumber') @IsString() @Length(1, 64) toExternalNumber?: string;
+  @Given('toAgentId') @IsId() toAgentId?: string;
+  @Given('toQueueId') @IsId() toQueueId?: string;
 }
 
 export const PAYLOAD_DTOS: Record<ChannelEventType, new () => object> = {

@@ -20,13 +20,3 @@ export const parseChannelEvent = (input: unknown): Parsed => {
   }
   return { ok: true, event };
 };
-
-/** Raw bytes (Kafka) to a validated event. */
-export const parseChannelEventBytes = (bytes: Buffer | null): Parsed => {
-  if (!bytes || bytes.length === 0) return { ok: false, problems: [{ field: 'value', reason: 'is empty' }] };
-  try {
-    return parseChannelEvent(JSON.parse(bytes.toString('utf8')));
-  } catch (error) {
-    return { ok: false, problems: [{ field: 'value', reason: `is not valid JSON: ${(error as Error).message}` }] };
-  }
-};

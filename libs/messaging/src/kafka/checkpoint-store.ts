@@ -50,15 +50,3 @@ export class SqliteCheckpointStore implements CheckpointStore {
     if (this.db.open) this.db.close();
   }
 }
-
-/** For tests and tools: a checkpoint store that forgets on restart. */
-export class InMemoryCheckpointStore implements CheckpointStore {
-  private readonly positions = new Map<string, number>();
-  load(name: string): number | undefined {
-    return this.positions.get(name);
-  }
-  save(name: string, position: number): void {
-    this.positions.set(name, position);
-  }
-  close(): void {}
-}

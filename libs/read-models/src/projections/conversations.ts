@@ -19,7 +19,6 @@ export const conversationsProjection: Projection = {
         queue_id TEXT NOT NULL,
         status_reason TEXT NOT NULL,
         push INTEGER NOT NULL,
-        primary_agent_id TEXT,
         owner_agent_id TEXT,
         queued_position INTEGER,
         queued_at TEXT,
@@ -27,7 +26,7 @@ export const conversationsProjection: Projection = {
       );
       CREATE INDEX IF NOT EXISTS conversations_by_queue ON conversations (queue_id, status_reason, queued_position);
       CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status_reason, push, queued_position);
-      CREATE INDEX IF NOT EXISTS conversations_by_agent ON conversations (primary_agent_id);
+      CREATE INDEX IF NOT EXISTS conversations_by_agent ON conversations (owner_agent_id);
       CREATE TABLE IF NOT EXISTS timers (
         conversation_id TEXT NOT NULL,
         kind TEXT NOT NULL,
@@ -42,15 +41,22 @@ export const conversationsProjection: Projection = {
         PRIMARY KEY (queue_id, position)
       );
     `);
-    const addWait = db.prepare('INSERT OR IGNORE INTO queue_waits (queue_id, position, seconds) VALUES (?, ?, ?)');
+    const insertWait = db.prepare('INSERT OR IGNORE INTO queue_waits (queue_id, position, seconds) VALUES (?, ?, ?)');
+    // Only the most recent waits make the estimate: older ones are dropped as new ones come (deterministically).
+    const pruneWaits = db.prepare(`DELETE FROM queue_waits WHERE queue_id = ? AND position <
+      (SELECT MIN(position) FROM (SELECT position FROM queue_waits WHERE queue_id = ? ORDER BY position DESC LIMIT ${WAIT_SAMPLE}))`);
+    const recordWait = (queueId: string, position: number, seconds: number) => {
+      insertWait.run(queueId, position, seconds);
+      pruneWaits.run(queueId, queueId);
+    };
     const clearTimers = db.prepare('DELETE FROM timers WHERE conversation_id = ?');
     const addTimer = db.prepare('INSERT INTO timers (conversation_id, kind, due_at) VALUES (?, ?, ?)');
     const select = db.prepare('SELECT state, queued_position AS queuedPosition, queued_at AS queuedAt FROM conversations WHERE id = ?');
     const upsert = db.prepare(`
-      INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, primary_agent_id, owner_agent_id, queued_position, queued_at, state)
-      VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @primaryAgentId, @ownerAgentId, @queuedPosition, @queuedAt, @state)
+      INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, owner_agent_id, queued_position, queued_at, state)
+      VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @ownerAgentId, @queuedPosition, @queuedAt, @state)
       ON CONFLICT (id) DO UPDATE SET queue_id = excluded.queue_id, status_reason = excluded.status_reason,
-        primary_agent_id = excluded.primary_agent_id, owner_agent_id = excluded.owner_agent_id,
+        owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
     const batch = new Map<string, Row>();
     const load = (id: string): Row | undefined => {
@@ -67,7 +73,7 @@ export const conversationsProjection: Projection = {
         const after = evolveConversation(before, event);
         const entersQueue = after.status === 'open' && (before?.status !== 'open' || before.queueId !== after.queueId);
         if (after.channel === 'live_chat' && before?.status === 'open' && after.status === 'active' && row?.queuedAt) {
-          addWait.run(after.queueId, stored.position, secondsBetween(row.queuedAt, event.at));
+          recordWait(after.queueId, stored.position, secondsBetween(row.queuedAt, event.at));
         }
         batch.set(id, {
           state: after,
@@ -84,7 +90,6 @@ export const conversationsProjection: Projection = {
             queueId: state.queueId,
             status: state.status,
             push: state.settings.distribution === 'push' ? 1 : 0,
-            primaryAgentId: state.status === 'active' || state.status === 'wrap_up' ? (state.primaryAgentId ?? null) : null,
             ownerAgentId: state.primaryAgentId ?? null,
             queuedPosition,
             queuedAt,
@@ -98,6 +103,9 @@ export const conversationsProjection: Projection = {
     };
   },
 };
+
+/** How many recent waits the queue's estimate averages. */
+export const WAIT_SAMPLE = 20;
 
 interface Row {
   state: ConversationState;
