@@ -191,7 +191,7 @@ describe('EventStoreDbEventStore (simulated client)', () => {
     server.failNext('subscribeToAll', new Error('access denied'));
 
     const subscription = store.subscribeToAll(0, () => undefined, (e) => reported.push(e));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => reported.length > 0);
     await subscription.stop();
 
     expect(reported).toEqual([expect.objectContaining({ message: 'access denied' })]);
