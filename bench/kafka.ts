@@ -20,7 +20,10 @@ import { percentiles, round } from './stats';
  */
 export async function kafkaBench(): Promise<Record<string, unknown>> {
   const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
-  if (!configured) execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', 'start.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const infra = (script: string, ...args: string[]) =>
+    execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // A broker the benchmark started for itself is stopped (and its data removed) when it is done.
+  if (!configured) infra('start.sh');
   const brokers = (configured ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   const rate = Number(process.env.KAFKA_BENCH_RATE ?? 200);
   const seconds = Number(process.env.KAFKA_BENCH_SECONDS ?? 10);
@@ -85,6 +88,7 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     await watcher.stop();
     await admin.disconnect().catch(() => undefined);
     await server.stop();
+    if (!configured) infra('stop.sh', '--clean');
   }
 }
 
