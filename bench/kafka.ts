@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
@@ -22,7 +23,9 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
   const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
   const infra = (script: string, ...args: string[]) =>
     execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  // A broker the benchmark started for itself is stopped (and its data removed) when it is done.
+  // A broker the benchmark started for itself is stopped (and its data removed) when it is done; one already
+  // running is left as it was.
+  const startedHere = !configured && !(await listening(9092));
   if (!configured) infra('start.sh');
   const brokers = (configured ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   const rate = Number(process.env.KAFKA_BENCH_RATE ?? 200);
@@ -88,9 +91,16 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     await watcher.stop();
     await admin.disconnect().catch(() => undefined);
     await server.stop();
-    if (!configured) infra('stop.sh', '--clean');
+    if (startedHere) infra('stop.sh', '--clean');
   }
 }
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 
 interface BenchEvent {
   eventId: string;
