@@ -111,13 +111,19 @@ describe('push distribution', () => {
 });
 
 describe('keep same agent', () => {
-  it('a persistent chat that comes back waits for its last agent while they are signed in, even with a freer agent present', async () => {
+  /** A persistent chat its owner accepted and then parked (T11): waiting, the owner its last agent. */
+  const parkedPersistentChat = async () => {
     const s = await scenario(app, { workstream: push({ channel: 'persistent_chat', keepSameAgent: true }), agents: 0 });
     const owner = await createAgent(app, { capacityUnits: 2, queueIds: [s.queueId] });
     const { conversationId } = await startConversation(app, s);
     await assignedTo(conversationId, owner);
     await command(app, conversationId, 'accept', owner);
     await command(app, conversationId, 'close-session', owner);
+    return { s, owner, conversationId };
+  };
+
+  it('a persistent chat that comes back waits for its last agent while they are signed in, even with a freer agent present', async () => {
+    const { s, owner, conversationId } = await parkedPersistentChat();
     const freer = await createAgent(app, { capacityUnits: 9, queueIds: [s.queueId] });
     expectStatus(await app.put(`/agents/${owner}/presence`, { status: 'busy' }), 200);
     const back = await send(app, customerMessage(conversationId, 'are you there?'));
@@ -130,12 +136,7 @@ describe('keep same agent', () => {
   });
 
   it('goes to someone else once the last agent is offline', async () => {
-    const s = await scenario(app, { workstream: push({ channel: 'persistent_chat', keepSameAgent: true }), agents: 0 });
-    const owner = await createAgent(app, { capacityUnits: 2, queueIds: [s.queueId] });
-    const { conversationId } = await startConversation(app, s);
-    await assignedTo(conversationId, owner);
-    await command(app, conversationId, 'accept', owner);
-    await command(app, conversationId, 'close-session', owner);
+    const { s, owner, conversationId } = await parkedPersistentChat();
     expectStatus(await app.put(`/agents/${owner}/presence`, { status: 'offline' }), 200);
     const other = await createAgent(app, { capacityUnits: 1, queueIds: [s.queueId] });
     await send(app, customerMessage(conversationId, 'hello again'));
