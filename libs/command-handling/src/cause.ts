@@ -9,3 +9,6 @@ export interface Cause {
   /** When the cause happened (the channel event's `occurredAt`). */
   occurredAt?: string;
 }
+
+/** What a timer falling due is recorded as having been caused by. */
+export const TIMER_CAUSE: Cause = { actor: { kind: 'system', id: 'timer' } };

@@ -6,12 +6,13 @@ import {
   ConversationEvent,
   ConversationState,
   Decided,
+  Queue,
   QueueEvent,
   Workstream,
   WorkstreamEvent,
-  TimerKind,
   deadlines,
   decideConversation,
+  isTimerCommand,
   evolveAgent,
   evolveConversation,
   evolveQueue,
@@ -21,7 +22,7 @@ import {
 } from '../../domain/src';
 import { AppendRequest, EventStore } from '../../event-store/src';
 import { Clock } from '../../scheduling/src/clock/clock';
-import { Cause } from './cause';
+import { Cause, TIMER_CAUSE } from './cause';
 import { withRetries } from './conflicts';
 import { toNewEvent } from './envelope';
 import { LoadedStream, StreamCache } from './stream-cache';
@@ -55,10 +56,10 @@ export class ConversationCommands {
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
       return { conversationId: command.conversationId, statusReason: s!.status, position: conversation.lastPosition, duplicate: true, events: [] };
     }
-    const overdue = s && !isTimer(command) ? dueDeadline(s, this.clock.now()) : undefined;
+    const overdue = s && !isTimerCommand(command) ? dueDeadline(s, this.clock.now()) : undefined;
     if (overdue) {
       // A deadline passed before its timer fired (a restart, a busy tick): it happened first, so it is decided first.
-      await this.execute({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER);
+      await this.execute({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER_CAUSE);
       return this.attempt(command, cause);
     }
     const agents = await this.loadAgents(agentsInvolved(command, s));
@@ -92,14 +93,10 @@ export class ConversationCommands {
   }
 
   private async existingQueues(ids: string[]): Promise<Set<string>> {
-    const loaded = await Promise.all(ids.map((id) => this.cache.load(streams.queue(id), (q, e: QueueEvent) => evolveQueue(q as never, e))));
+    const loaded = await Promise.all(ids.map((id) => this.cache.load<Queue, QueueEvent>(streams.queue(id), evolveQueue)));
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
-
-const TIMER: Cause = { actor: { kind: 'system', id: 'timer' } };
-const TIMER_KINDS: ReadonlySet<string> = new Set<TimerKind>(['expireAgentDisconnect', 'expireOffer', 'expireWaiting', 'expireWrapUpBlock', 'autoClose']);
-const isTimer = (command: ConversationCommand) => TIMER_KINDS.has(command.type);
 
 const dueDeadline = (s: ConversationState, now: string) => deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
 

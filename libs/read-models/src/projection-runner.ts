@@ -13,7 +13,6 @@ export type BatchListener = (events: StoredEvent[]) => void;
 export class ProjectionRunner {
   private readonly projections: ProjectionSet;
   private subscription?: Subscription;
-  private processed: number;
   private waiters: Waiter[] = [];
   private readonly listeners: BatchListener[] = [];
   private failure?: unknown;
@@ -24,7 +23,6 @@ export class ProjectionRunner {
     projections: Projection[],
   ) {
     this.projections = new ProjectionSet(db, projections);
-    this.processed = this.projections.position;
   }
 
   /** Subscribes from the oldest checkpoint; resolves once every event stored before the call is projected. */
@@ -32,7 +30,7 @@ export class ProjectionRunner {
     const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.POSITIVE_INFINITY);
     this.subscription = this.store.subscribeToAll(
-      this.processed,
+      this.position,
       (events) => this.apply(events),
       (error) => this.fail(error),
     );
@@ -42,7 +40,7 @@ export class ProjectionRunner {
 
   /** The position every projection has reached. */
   get position(): number {
-    return this.processed;
+    return this.projections.position;
   }
 
   get healthy(): boolean {
@@ -56,7 +54,7 @@ export class ProjectionRunner {
 
   /** Resolves true once the read models include `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.processed >= position) return Promise.resolve(true);
+    if (this.position >= position) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.settle(waiter, false), timeoutMs) : (undefined as never);
       const waiter: Waiter = { position, resolve, timer };
@@ -71,8 +69,8 @@ export class ProjectionRunner {
 
   private apply(events: StoredEvent[]): void {
     this.projections.apply(events);
-    this.processed = events[events.length - 1].position;
-    for (const waiter of this.waiters.filter((w) => w.position <= this.processed)) this.settle(waiter, true);
+    const reached = this.position;
+    for (const waiter of this.waiters.filter((w) => w.position <= reached)) this.settle(waiter, true);
     for (const listener of this.listeners) listener(events);
   }
 

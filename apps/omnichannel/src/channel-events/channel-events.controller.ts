@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { describeInvalid, parseChannelEvent, toCommand } from '../../../../libs/messaging/src';
+import { parseChannelEvent, toCommand } from '../../../../libs/messaging/src';
+import { invalidInput } from '../http/validation';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 
 /** Contract section 1 over HTTP: the same envelope and the same command path as the Kafka gateway. */
@@ -12,7 +13,7 @@ export class ChannelEventsController {
   @HttpCode(202)
   async accept(@Body() body: unknown) {
     const parsed = parseChannelEvent(body);
-    if (!parsed.ok) throw new BadRequestException({ message: describeInvalid(parsed.problems), fields: parsed.problems });
+    if (!parsed.ok) throw invalidInput(parsed.problems);
     const { command, cause } = toCommand(parsed.event);
     const result = await this.bus.execute(new RunConversationCommand(command, cause));
     return result.duplicate ? { duplicate: true } : { position: result.position };

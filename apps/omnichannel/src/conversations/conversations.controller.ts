@@ -1,7 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '../../../../libs/domain/src';
-import { ID_PATTERN, ID_RULE } from '../../../../libs/messaging/src';
 import { ReadModels } from '../../../../libs/read-models/src';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
@@ -55,12 +54,13 @@ export class ConversationsController {
 
   @Get()
   @UseInterceptors(MinPositionInterceptor)
-  list(@Query('statusReason') statusReason?: string, @Query('queueId') queueId?: string, @Query('agentId') agentId?: string) {
+  list(
+    @Query('statusReason') statusReason?: string,
+    @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
+    @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
+  ) {
     if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
       throw new BadRequestException({ message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`, field: 'statusReason' });
-    }
-    for (const [field, value] of Object.entries({ queueId, agentId })) {
-      if (value !== undefined && !ID_PATTERN.test(value)) throw new BadRequestException({ message: `${field} ${ID_RULE}`, field });
     }
     return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
   }

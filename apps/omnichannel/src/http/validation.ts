@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { describeInvalid, flatten } from '../../../../libs/messaging/src';
+import { InvalidInput, describeInvalid, flatten } from '../../../../libs/messaging/src';
 
 /** Bodies are validated by their DTO; a 400 names each field at fault and why. */
 export const validationPipe = () =>
@@ -7,8 +7,8 @@ export const validationPipe = () =>
     transform: true,
     whitelist: true,
     forbidUnknownValues: false,
-    exceptionFactory: (errors) => {
-      const problems = flatten(errors);
-      return new BadRequestException({ message: describeInvalid(problems), fields: problems });
-    },
+    exceptionFactory: (errors) => invalidInput(flatten(errors)),
   });
+
+/** The 400 for invalid input: every field at fault and why, in one message and as a list. */
+export const invalidInput = (problems: InvalidInput[]) => new BadRequestException({ message: describeInvalid(problems), fields: problems });

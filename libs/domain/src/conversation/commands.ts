@@ -6,12 +6,8 @@ export type TransferTarget = { toQueueId: string } | { toAgentId: string } | { t
 
 type AgentCommandName = 'pick' | 'accept' | 'reject' | 'end' | 'closeSession' | 'release' | 'resume' | 'resolve';
 /** Commands the engine sends itself when a timer falls due (actor.kind = system). */
-type TimerCommandName =
-  | 'expireAgentDisconnect'
-  | 'expireOffer'
-  | 'expireWaiting'
-  | 'expireWrapUpBlock'
-  | 'autoClose';
+export const TIMER_KINDS = ['expireAgentDisconnect', 'expireOffer', 'expireWaiting', 'expireWrapUpBlock', 'autoClose'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export type ConversationCommand =
   | {
@@ -32,6 +28,9 @@ export type ConversationCommand =
   | { type: 'customerMessage'; conversationId: string; text: string }
   | { type: 'agentDisconnect' | 'agentReconnect'; conversationId: string; agentId: string }
   /** `dueAt` names the deadline the timer was set for, so a stale timer decides nothing. */
-  | { type: TimerCommandName; conversationId: string; dueAt: string };
+  | { type: TimerKind; conversationId: string; dueAt: string };
 
 export type ConversationCommandType = ConversationCommand['type'];
+
+export const isTimerCommand = (command: ConversationCommand): command is Extract<ConversationCommand, { type: TimerKind }> =>
+  (TIMER_KINDS as readonly string[]).includes(command.type);

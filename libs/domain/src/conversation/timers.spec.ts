@@ -1,7 +1,8 @@
 /** Timers: each deadline is derived from state; it decides only when it is still current and due. */
 import { Channel } from '../channel/channel';
 import { addSeconds } from '../shared/time';
-import { Deadline, TimerKind, deadlines } from './timers';
+import { TimerKind } from './commands';
+import { Deadline, deadlines } from './timers';
 import { StatusReason } from './state';
 import {
   ASYNC,

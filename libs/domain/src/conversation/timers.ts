@@ -1,12 +1,11 @@
 import { AgentState } from '../agent/state';
 import { addSeconds } from '../shared/time';
 import { releaseHeld, wrapUpCapacity } from './capacity-effects';
-import { ConversationCommand } from './commands';
+import { ConversationCommand, TimerKind } from './commands';
 import { conversationEvent } from './events';
 import { ConversationState } from './state';
 import type { Decided } from './decide';
 
-export type TimerKind = 'expireAgentDisconnect' | 'expireOffer' | 'expireWaiting' | 'expireWrapUpBlock' | 'autoClose';
 
 export interface Deadline {
   kind: TimerKind;

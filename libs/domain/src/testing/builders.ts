@@ -4,7 +4,7 @@ import { Channel } from '../channel/channel';
 import { ConversationCommand, TransferTarget } from '../conversation/commands';
 import { Decided } from '../conversation/decide';
 import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
-import { TimerKind } from '../conversation/timers';
+import { TimerKind } from '../conversation/commands';
 import { addSeconds } from '../shared/time';
 import { autoCloseFor } from '../workstream/auto-close';
 import { Workstream, WorkstreamSettings } from '../workstream/settings';

@@ -1,5 +1,5 @@
 import { Cause } from '../../../command-handling/src/cause';
-import { Candidate, chooseAgent, isWithinOperatingHours } from '../../../domain/src';
+import { AgentEvent, Candidate, chooseAgent, evolveAgent, isWithinOperatingHours } from '../../../domain/src';
 import { ReadModels } from '../../../read-models/src';
 import { Clock } from '../clock/clock';
 import type { SendCommand } from '../timers/timer-firing';
@@ -52,11 +52,11 @@ export class Distributor {
       try {
         const result = await this.send({ type: 'assign', conversationId: conversation.id, agentId }, DISTRIBUTION);
         position = Math.max(position, result.position);
-        // Count the assignment locally so the rest of this pass sees the agent's units as taken.
-        const chosen = candidates.get(agentId)!;
-        const units = conversation.settings.capacityUnits;
-        const holds = { ...chosen.agent.holds, [conversation.id]: { conversationId: conversation.id, units, reason: 'active' as const } };
-        candidates.set(agentId, { agent: { ...chosen.agent, holds }, lastAssignedPosition: result.position });
+        // Fold the decision's capacity events in, so the rest of this pass sees the agent's units as taken.
+        const agent = result.events
+          .filter((e): e is AgentEvent => e.type.startsWith('agent.'))
+          .reduce(evolveAgent, candidates.get(agentId)!.agent);
+        candidates.set(agentId, { agent, lastAssignedPosition: result.position });
       } catch (error) {
         // Lost a race (picked meanwhile, agent changed): the next pass sees the new state.
         this.onError(error);

@@ -1,12 +1,11 @@
 import { ConversationCommandResult } from '../../../command-handling/src/conversation-commands';
-import { Cause } from '../../../command-handling/src/cause';
+import { Cause, TIMER_CAUSE } from '../../../command-handling/src/cause';
 import { ConversationCommand } from '../../../domain/src';
 import { ProjectionRunner, ReadModels } from '../../../read-models/src';
 import { Clock } from '../clock/clock';
 
 export type SendCommand = (command: ConversationCommand, cause: Cause) => Promise<ConversationCommandResult>;
 
-const SYSTEM: Cause = { actor: { kind: 'system', id: 'timer' } };
 const BATCH = 500;
 
 /**
@@ -46,7 +45,7 @@ export class TimerFiring {
       for (const timer of due) {
         seen.add(key(timer));
         const command = { type: timer.kind, conversationId: timer.conversationId, dueAt: timer.dueAt };
-        const result = await this.send(command, SYSTEM).catch((error: unknown) => void this.onError(error));
+        const result = await this.send(command, TIMER_CAUSE).catch((error: unknown) => void this.onError(error));
         if (result?.events.length) {
           fired++;
           position = Math.max(position, result.position);
