@@ -1,9 +1,30 @@
-/** One Jest run for every lib, app and cross-cutting test. */
-module.exports = {
+/**
+ * Three levels, one run in CI: `unit` (pure specs, seconds), `int` (a real store or broker in the
+ * process, `*.int.spec.ts`) and `e2e` (the built service and the Kafka broker, under `test/`).
+ * `npm run test:unit` runs the first alone.
+ */
+const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The `#lib` names of package.json `imports`, resolved to the TypeScript sources.
+  moduleNameMapper: {
+    '^#([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  },
+};
+
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'],
+    },
+    { ...base, displayName: 'int', roots: ['<rootDir>/libs', '<rootDir>/apps'], testMatch: ['**/*.int.spec.ts'] },
+    { ...base, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.spec.ts'] },
+  ],
 };

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
-import { TOPICS, ensureTopics, topicSpecs } from '../libs/messaging/src/kafka/topics';
+import { TOPICS, ensureTopics, topicSpecs } from '#kafka';
 import { BenchServer } from './server';
 import { percentiles, round } from './stats';
 
@@ -22,12 +22,17 @@ import { percentiles, round } from './stats';
 export async function kafkaBench(): Promise<Record<string, unknown>> {
   const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
   const infra = (script: string, ...args: string[]) =>
-    execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   // A broker the benchmark started for itself is stopped (and its data removed) when it is done; one already
   // running is left as it was.
   const startedHere = !configured && !(await listening(9092));
   if (!configured) infra('start.sh');
-  const brokers = (configured ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (configured ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const rate = Number(process.env.KAFKA_BENCH_RATE ?? 200);
   const seconds = Number(process.env.KAFKA_BENCH_SECONDS ?? 10);
   const burst = Number(process.env.KAFKA_BENCH_BURST ?? 5000);
@@ -40,16 +45,29 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
   const group = `omnichannel-bench-${randomUUID()}`;
   await groupAtEnd(admin, group, [TOPICS.channelEvents]);
 
-  const server = await BenchServer.start({ KAFKA_BROKERS: brokers.join(','), KAFKA_CONSUMER_GROUP: group, KAFKA_SESSION_TIMEOUT_MS: '6000' });
+  const server = await BenchServer.start({
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_CONSUMER_GROUP: group,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+  });
   const watcher = await Watcher.start(kafka, admin);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const run = randomUUID().slice(0, 8);
     const route = { channel: 'live_chat', workstreamId: `bench-ws-${run}`, queueId: `bench-q-${run}` };
     await expectOk(server.request('PUT', `/queues/${route.queueId}`, { name: 'Kafka bench' }));
     await expectOk(
-      server.request('PUT', `/workstreams/${route.workstreamId}`, { channel: 'live_chat', distribution: 'pick', capacityUnits: 1, wrapUpCapacityBlock: 'never' }),
+      server.request('PUT', `/workstreams/${route.workstreamId}`, {
+        channel: 'live_chat',
+        distribution: 'pick',
+        capacityUnits: 1,
+        wrapUpCapacityBlock: 'never',
+      }),
     );
 
     const events = (count: number, tag: string) => channelEvents(count, perConversation, route, `${tag}-${run}`);
@@ -109,16 +127,27 @@ interface BenchEvent {
 }
 
 /** Conversations of one request and `perConversation` customer messages, interleaved across conversations. */
-const channelEvents = (count: number, perConversation: number, route: Record<string, string>, tag: string): BenchEvent[] => {
+const channelEvents = (
+  count: number,
+  perConversation: number,
+  route: Record<string, string>,
+  tag: string,
+): BenchEvent[] => {
   const conversations = Math.max(1, Math.ceil(count / (1 + perConversation)));
   const ids = Array.from({ length: conversations }, (_, i) => `bench-${tag}-${i}`);
   const out: BenchEvent[] = [];
   const push = (conversationId: string, type: string, payload: Record<string, unknown>) => {
     const eventId = randomUUID();
-    out.push({ eventId, conversationId, value: JSON.stringify({ eventId, type, conversationId, occurredAt: new Date().toISOString(), payload }) });
+    out.push({
+      eventId,
+      conversationId,
+      value: JSON.stringify({ eventId, type, conversationId, occurredAt: new Date().toISOString(), payload }),
+    });
   };
-  for (const id of ids) push(id, 'conversation.requested', { ...route, customer: { id: `customer-${id}`, authenticated: true } });
-  for (let k = 0; k < perConversation; k++) for (const id of ids) push(id, 'customer.message', { text: `message ${k + 1}` });
+  for (const id of ids)
+    push(id, 'conversation.requested', { ...route, customer: { id: `customer-${id}`, authenticated: true } });
+  for (let k = 0; k < perConversation; k++)
+    for (const id of ids) push(id, 'customer.message', { text: `message ${k + 1}` });
   return out.slice(0, count);
 };
 
@@ -150,7 +179,8 @@ class Watcher {
         for (const message of batch.messages) {
           if (!message.value) continue;
           const { causationId } = JSON.parse(message.value.toString('utf8')) as { causationId: string | null };
-          if (causationId && watcher.sentAt.has(causationId) && !watcher.seenAt.has(causationId)) watcher.seenAt.set(causationId, now);
+          if (causationId && watcher.sentAt.has(causationId) && !watcher.seenAt.has(causationId))
+            watcher.seenAt.set(causationId, now);
         }
       },
     });
@@ -189,7 +219,11 @@ class Watcher {
 const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
     const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+    });
   }
 };
 

@@ -12,7 +12,12 @@ export async function lifecycleBench(conversations: number): Promise<Record<stri
   const server = await BenchServer.start();
   try {
     await server.request('PUT', '/queues/bq', { name: 'bench' });
-    await server.request('PUT', '/workstreams/bws', { channel: 'live_chat', distribution: 'pick', capacityUnits: 1, wrapUpCapacityBlock: 'always' });
+    await server.request('PUT', '/workstreams/bws', {
+      channel: 'live_chat',
+      distribution: 'pick',
+      capacityUnits: 1,
+      wrapUpCapacityBlock: 'always',
+    });
     const agents = Array.from({ length: CONCURRENCY }, (_, i) => `bench-agent-${i}`);
     for (const agent of agents) {
       await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits: 10, queueIds: ['bq'] });
@@ -31,7 +36,18 @@ export async function lifecycleBench(conversations: number): Promise<Record<stri
       agents.map(async (agentId) => {
         for (let i = next++; i < conversations; i = next++) {
           const id = `bench-${i}-${randomUUID().slice(0, 8)}`;
-          const requested = { eventId: randomUUID(), type: 'conversation.requested', conversationId: id, occurredAt: new Date().toISOString(), payload: { channel: 'live_chat', workstreamId: 'bws', queueId: 'bq', customer: { id: `cust-${i}`, authenticated: false } } };
+          const requested = {
+            eventId: randomUUID(),
+            type: 'conversation.requested',
+            conversationId: id,
+            occurredAt: new Date().toISOString(),
+            payload: {
+              channel: 'live_chat',
+              workstreamId: 'bws',
+              queueId: 'bq',
+              customer: { id: `cust-${i}`, authenticated: false },
+            },
+          };
           await step('POST', '/channel-events', requested, 202);
           await step('POST', `/conversations/${id}/pick`, { agentId }, 200);
           await step('POST', `/conversations/${id}/end`, { agentId }, 200);

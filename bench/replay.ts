@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toNewEvent } from '../libs/command-handling/src/envelope';
-import { Actor, DomainEvent, agentEvent, conversationEvent, streamOf } from '../libs/domain/src';
-import { AppendRequest, SqliteEventStore } from '../libs/event-store/src';
-import { allProjections, openReadModelDb, rebuild } from '../libs/read-models/src';
+import { toNewEvent } from '#event-envelope';
+import { Actor, DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
+import { AppendRequest, SqliteEventStore } from '#event-store';
+import { allProjections, openReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
 
 const AGENTS = 200;
@@ -25,7 +25,18 @@ const lifecycle = (i: number, at: string): DomainEvent[] => {
   const agentId = `agent-${i % AGENTS}`;
   const c = { conversationId };
   return [
-    conversationEvent('conversation.requested', { ...c, channel: 'live_chat', workstreamId: 'ws', queueId: 'q', customer: { id: `cust-${i}`, authenticated: false }, settings: SETTINGS }, at),
+    conversationEvent(
+      'conversation.requested',
+      {
+        ...c,
+        channel: 'live_chat',
+        workstreamId: 'ws',
+        queueId: 'q',
+        customer: { id: `cust-${i}`, authenticated: false },
+        settings: SETTINGS,
+      },
+      at,
+    ),
     conversationEvent('conversation.customer_message', { ...c, text: 'Hello, my order has not arrived' }, at),
     conversationEvent('conversation.picked', { ...c, agentId, units: 1 }, at),
     agentEvent('agent.capacity_held', { agentId, conversationId, units: 1, reason: 'active' }, at),
@@ -42,11 +53,17 @@ const seed = async (store: SqliteEventStore, events: number): Promise<number> =>
   const actor: Actor = { kind: 'agent', id: 'seed' };
   const at = '2026-11-21T10:00:00.000Z';
   const setup: DomainEvent[] = Array.from({ length: AGENTS }, (_, a) =>
-    agentEvent('agent.configured', { agentId: `agent-${a}`, name: `Agent ${a}`, capacityUnits: 1000, queueIds: ['q'] }, at),
+    agentEvent(
+      'agent.configured',
+      { agentId: `agent-${a}`, name: `Agent ${a}`, capacityUnits: 1000, queueIds: ['q'] },
+      at,
+    ),
   );
-  await store.append(setup.map((e) => ({ streamId: streamOf(e), expectedRevision: 'any', events: [toNewEvent(e, actor, {})] })));
+  await store.append(
+    setup.map((e) => ({ streamId: streamOf(e), expectedRevision: 'any', events: [toNewEvent(e, actor, {})] })),
+  );
   let written = setup.length;
-  for (let i = 0; written < events; ) {
+  for (let i = 0; written < events;) {
     const byStream = new Map<string, AppendRequest>();
     for (let n = 0; n < 1000 && written < events; n++, i++) {
       for (const event of lifecycle(i, at)) {
@@ -73,7 +90,7 @@ export async function replayBench(events: number): Promise<Record<string, unknow
 
     const readStarted = performance.now();
     let read = 0;
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const batch = await store.readAll(position, 5000);
       for (const event of batch) if (event.data && event.metadata) read++;
       if (batch.length < 5000) break;

@@ -10,8 +10,10 @@ import { replayBench } from './replay';
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',');
   const run = (name: string) => !only || only.includes(name);
-  if (run('lifecycle')) console.log(JSON.stringify(await lifecycleBench(Number(process.env.BENCH_CONVERSATIONS ?? 2000))));
-  if (run('replay')) console.log(JSON.stringify(await replayBench(Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000))));
+  if (run('lifecycle'))
+    console.log(JSON.stringify(await lifecycleBench(Number(process.env.BENCH_CONVERSATIONS ?? 2000))));
+  if (run('replay'))
+    console.log(JSON.stringify(await replayBench(Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000))));
   if (run('kafka')) console.log(JSON.stringify(await kafkaBench()));
 }
 

@@ -15,16 +15,26 @@ export class BenchServer {
   static async start(env: Record<string, string> = {}): Promise<BenchServer> {
     const port = await freePort();
     const dataDir = env.OMNICHANNEL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'omnichannel-bench-'));
-    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js')], {
-      // Only what the scenario asks for: an inherited KAFKA_BROKERS would put Kafka into a scenario that is not about it.
-      env: { ...withoutKafka(process.env), PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js'),
+      ],
+      {
+        // Only what the scenario asks for: an inherited KAFKA_BROKERS would put Kafka into a scenario that is not about it.
+        env: { ...withoutKafka(process.env), PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const server = new BenchServer(`http://127.0.0.1:${port}`, child, dataDir);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-      const healthy = await fetch(`${server.url}/health`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`${server.url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (healthy) return server;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

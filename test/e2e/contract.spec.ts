@@ -32,7 +32,10 @@ afterAll(() => stopAndClean(app));
 
 /** The contract's error body, with the status code it goes with. */
 const expectError = (response: { status: number; body: any }, status: number, messagePart?: string | RegExp) => {
-  expect(response).toMatchObject({ status, body: { statusCode: status, error: expect.any(String), message: expect.any(String) } });
+  expect(response).toMatchObject({
+    status,
+    body: { statusCode: status, error: expect.any(String), message: expect.any(String) },
+  });
   if (messagePart) expect(response.body.message).toMatch(messagePart);
 };
 
@@ -76,7 +79,11 @@ describe('set-up', () => {
 
   it('an invalid id in the path answers 400 naming it', async () => {
     expectError(await app.put('/queues/has%20space', { name: 'x' }), 400, /\bid\b/);
-    expectError(await app.put(`/agents/${'a'.repeat(129)}`, { name: 'x', capacityUnits: 1, queueIds: [] }), 400, /\bid\b/);
+    expectError(
+      await app.put(`/agents/${'a'.repeat(129)}`, { name: 'x', capacityUnits: 1, queueIds: [] }),
+      400,
+      /\bid\b/,
+    );
   });
 
   it('presence of an unknown agent answers 404', async () => {
@@ -93,7 +100,10 @@ describe('agent commands', () => {
   it('pick answers 200 with {conversationId, statusReason, position}', async () => {
     const { conversationId, position: requestedAt } = await startConversation(app, s);
     const response = await app.post(`/conversations/${conversationId}/pick`, { agentId: s.agentIds[0] });
-    expect(response).toMatchObject({ status: 200, body: { conversationId, statusReason: 'active', position: expect.any(Number) } });
+    expect(response).toMatchObject({
+      status: 200,
+      body: { conversationId, statusReason: 'active', position: expect.any(Number) },
+    });
     expect(response.body.position).toBeGreaterThan(requestedAt);
   });
 
@@ -129,14 +139,19 @@ describe('agent commands', () => {
     await assigned(second.conversationId);
     const rejected = await command(app, second.conversationId, 'reject', agent);
     expect(rejected).toMatchObject({ conversationId: second.conversationId, statusReason: 'open' });
-    expect(await capacity(app, agent, rejected.position)).toMatchObject({ holds: [{ conversationId: first.conversationId }] });
+    expect(await capacity(app, agent, rejected.position)).toMatchObject({
+      holds: [{ conversationId: first.conversationId }],
+    });
   });
 
   it("another agent ending someone else's conversation answers 403 and changes nothing", async () => {
     const { conversationId } = await startConversation(app, s);
     const picked = await command(app, conversationId, 'pick', s.agentIds[0]);
     expectError(await app.post(`/conversations/${conversationId}/end`, { agentId: s.agentIds[1] }), 403);
-    expect(await conversation(app, conversationId, picked.position)).toMatchObject({ statusReason: 'active', primaryAgentId: s.agentIds[0] });
+    expect(await conversation(app, conversationId, picked.position)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: s.agentIds[0],
+    });
   });
 
   it('unknown conversation, agent or queue answers 404', async () => {
@@ -144,7 +159,13 @@ describe('agent commands', () => {
     const { conversationId } = await startConversation(app, s);
     expectError(await app.post(`/conversations/${conversationId}/pick`, { agentId: uniqueId('nobody') }), 404);
     await command(app, conversationId, 'pick', s.agentIds[0]);
-    expectError(await app.post(`/conversations/${conversationId}/transfer`, { agentId: s.agentIds[0], toQueueId: uniqueId('nowhere') }), 404);
+    expectError(
+      await app.post(`/conversations/${conversationId}/transfer`, {
+        agentId: s.agentIds[0],
+        toQueueId: uniqueId('nowhere'),
+      }),
+      404,
+    );
   });
 
   it('invalid command bodies answer 400 naming the field', async () => {
@@ -160,12 +181,19 @@ describe('agent commands', () => {
     const [a, b] = s.agentIds;
     const { conversationId } = await startConversation(app, s);
     await command(app, conversationId, 'pick', a);
-    expect(await command(app, conversationId, 'messages', a, { text: 'hello' })).toMatchObject({ statusReason: 'active' });
+    expect(await command(app, conversationId, 'messages', a, { text: 'hello' })).toMatchObject({
+      statusReason: 'active',
+    });
     expect(await command(app, conversationId, 'release', a)).toMatchObject({ statusReason: 'open' });
     await command(app, conversationId, 'pick', a);
-    expect(await command(app, conversationId, 'transfer', a, { toAgentId: b })).toMatchObject({ statusReason: 'active' });
+    expect(await command(app, conversationId, 'transfer', a, { toAgentId: b })).toMatchObject({
+      statusReason: 'active',
+    });
     expect(await command(app, conversationId, 'end', b)).toMatchObject({ statusReason: 'wrap_up' });
-    expect(await command(app, conversationId, 'close-session', b)).toMatchObject({ conversationId, statusReason: 'closed' });
+    expect(await command(app, conversationId, 'close-session', b)).toMatchObject({
+      conversationId,
+      statusReason: 'closed',
+    });
   });
 });
 
@@ -192,15 +220,28 @@ describe('POST /channel-events', () => {
     // A marker written afterwards: once it is visible, anything the duplicates changed would be too.
     const marker = await send(app, requested(uniqueId('conv'), s));
     expect(await conversation(app, conversationId, marker)).toEqual(before.conversation);
-    expect(expectStatus(await app.get(`/conversations/${conversationId}/events`, { minPosition: marker }), 200)).toEqual(before.events);
+    expect(
+      expectStatus(await app.get(`/conversations/${conversationId}/events`, { minPosition: marker }), 200),
+    ).toEqual(before.events);
     expect(expectStatus(await app.get(`/conversations/${conversationId}/transcript`), 200)).toHaveLength(1);
   });
 
   it.each([
-    ['a missing field', () => { const { occurredAt: _omitted, ...e } = requested(uniqueId('conv'), s); return e; }, 'occurredAt'],
+    [
+      'a missing field',
+      () => {
+        const { occurredAt: _omitted, ...e } = requested(uniqueId('conv'), s);
+        return e;
+      },
+      'occurredAt',
+    ],
     ['an unknown type', () => channelEvent('customer.sneezed', uniqueId('conv')), 'type'],
     ['a bad payload', () => ({ ...customerMessage(uniqueId('conv'), 'x'), payload: { text: 42 } }), 'payload.text'],
-    ['voice.transferred with two targets', () => channelEvent('voice.transferred', uniqueId('conv'), { byAgentId: 'a', toAgentId: 'b', toQueueId: 'q' }), 'payload'],
+    [
+      'voice.transferred with two targets',
+      () => channelEvent('voice.transferred', uniqueId('conv'), { byAgentId: 'a', toAgentId: 'b', toQueueId: 'q' }),
+      'payload',
+    ],
   ])('%s answers 400 naming the field', async (_what, build, field) => {
     const response = await app.post('/channel-events', build());
     expectError(response, 400, field);
@@ -221,7 +262,10 @@ describe('POST /channel-events', () => {
 
   it('an event illegal in the current state answers 409 naming the status reason', async () => {
     const { conversationId } = await startConversation(app, s);
-    const response = await app.post('/channel-events', voiceTransferred(conversationId, s.agentIds[0], { toExternalNumber: '+4512345678' }));
+    const response = await app.post(
+      '/channel-events',
+      voiceTransferred(conversationId, s.agentIds[0], { toExternalNumber: '+4512345678' }),
+    );
     expectError(response, 409, /open/);
     expect(response.body.statusReason).toBe('open');
   });
@@ -272,7 +316,9 @@ describe('queries', () => {
     const active = await startConversation(app, other);
     const { position } = await command(app, active.conversationId, 'pick', other.agentIds[0]);
     const ids = async (query: string) =>
-      expectStatus(await app.get<{ id: string }[]>(`/conversations?${query}`, { minPosition: position }), 200).map((c) => c.id);
+      expectStatus(await app.get<{ id: string }[]>(`/conversations?${query}`, { minPosition: position }), 200).map(
+        (c) => c.id,
+      );
 
     expect(await ids(`queueId=${other.queueId}`)).toEqual([open.conversationId, active.conversationId]);
     expect(await ids(`queueId=${other.queueId}&statusReason=open`)).toEqual([open.conversationId]);
@@ -280,7 +326,11 @@ describe('queries', () => {
     expect(await ids(`agentId=${other.agentIds[0]}`)).toEqual([active.conversationId]);
     expect(await ids(`statusReason=active&agentId=${other.agentIds[0]}`)).toEqual([active.conversationId]);
     const all = expectStatus(await app.get(`/conversations?queueId=${other.queueId}`), 200);
-    expect(all[1]).toMatchObject({ id: active.conversationId, statusReason: 'active', primaryAgentId: other.agentIds[0] });
+    expect(all[1]).toMatchObject({
+      id: active.conversationId,
+      statusReason: 'active',
+      primaryAgentId: other.agentIds[0],
+    });
     expectError(await app.get('/conversations?statusReason=sleeping'), 400, 'statusReason');
   });
 
@@ -293,7 +343,10 @@ describe('queries', () => {
     await send(app, message);
     const { position } = await command(app, conversationId, 'end', s.agentIds[0]);
 
-    const events = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: position }), 200);
+    const events = expectStatus(
+      await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: position }),
+      200,
+    );
     const positions = events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
     expect(new Set(positions).size).toBe(positions.length);
@@ -305,7 +358,10 @@ describe('queries', () => {
       'conversation.ended',
     ]);
     for (const e of events) {
-      expect(e.actor).toEqual({ kind: expect.stringMatching(/^(agent|customer|channel|system)$/), id: expect.any(String) });
+      expect(e.actor).toEqual({
+        kind: expect.stringMatching(/^(agent|customer|channel|system)$/),
+        id: expect.any(String),
+      });
     }
     const [req, pick, msg, end] = conversationEvents;
     expect(req).toMatchObject({ actor: { kind: 'customer' }, causationId: request.eventId });
@@ -323,7 +379,10 @@ describe('queries', () => {
     await send(app, customerMessage(conversationId, 'my order is late'));
     await command(app, conversationId, 'messages', s.agentIds[0], { text: 'let me check' });
     const last = await send(app, customerMessage(conversationId, 'thanks'));
-    const transcript = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/transcript`, { minPosition: last }), 200);
+    const transcript = expectStatus(
+      await app.get<any[]>(`/conversations/${conversationId}/transcript`, { minPosition: last }),
+      200,
+    );
     expect(transcript.map((m) => [m.sender, m.text])).toEqual([
       ['customer', 'my order is late'],
       ['agent', 'let me check'],
@@ -352,7 +411,10 @@ describe('queries', () => {
         { conversationId: second.conversationId, units: 1, reason: 'wrap_up', until: expect.stringMatching(ISO_UTC) },
       ]),
     );
-    const events = expectStatus(await app.get<any[]>(`/conversations/${second.conversationId}/events`, { minPosition: ended.position }), 200);
+    const events = expectStatus(
+      await app.get<any[]>(`/conversations/${second.conversationId}/events`, { minPosition: ended.position }),
+      200,
+    );
     const endedAt = Date.parse(events.find((e) => e.type === 'conversation.ended').at);
     const until = held.holds.find((h) => h.reason === 'wrap_up')!.until!;
     expect(Date.parse(until) - endedAt).toBe(10 * 60 * 1000);
@@ -373,16 +435,25 @@ describe('queries', () => {
     expect(open[0]).toMatchObject({ channel: 'sms', queueId: queue.queueId, statusReason: 'open' });
     // back in the queue (T8): it arrives again, so it is last
     const released = await command(app, ids[1], 'release', queue.agentIds[0]);
-    const again = expectStatus(await app.get<any[]>(`/queues/${queue.queueId}/open`, { minPosition: released.position }), 200);
+    const again = expectStatus(
+      await app.get<any[]>(`/queues/${queue.queueId}/open`, { minPosition: released.position }),
+      200,
+    );
     expect(again.map((c) => c.id)).toEqual([ids[0], ids[2], ids[3], ids[1]]);
     expectError(await app.get(`/queues/${uniqueId('noq')}/open`), 404);
   });
 
   it('GET /queues/{id}/open gives live chats an estimatedWaitSeconds, a number once one has been assigned', async () => {
     const chat = await scenario(app, { workstream: { channel: 'live_chat' } });
-    const ids = [(await startConversation(app, chat)).conversationId, (await startConversation(app, chat)).conversationId];
+    const ids = [
+      (await startConversation(app, chat)).conversationId,
+      (await startConversation(app, chat)).conversationId,
+    ];
     const last = await startConversation(app, chat);
-    const before = expectStatus(await app.get<any[]>(`/queues/${chat.queueId}/open`, { minPosition: last.position }), 200);
+    const before = expectStatus(
+      await app.get<any[]>(`/queues/${chat.queueId}/open`, { minPosition: last.position }),
+      200,
+    );
     for (const item of before) expect(item).toHaveProperty('estimatedWaitSeconds');
     const { position } = await command(app, ids[0], 'pick', chat.agentIds[0]);
     const after = expectStatus(await app.get<any[]>(`/queues/${chat.queueId}/open`, { minPosition: position }), 200);
@@ -397,7 +468,10 @@ describe('queries', () => {
     const persistent = await scenario(app, { workstream: { channel: 'persistent_chat' }, agents: 0 });
     const first = await startConversation(app, persistent);
     const second = await startConversation(app, persistent);
-    const open = expectStatus(await app.get<any[]>(`/queues/${persistent.queueId}/open`, { minPosition: second.position }), 200);
+    const open = expectStatus(
+      await app.get<any[]>(`/queues/${persistent.queueId}/open`, { minPosition: second.position }),
+      200,
+    );
     expect(open.map((c) => c.id)).toEqual([first.conversationId, second.conversationId]);
     for (const item of open) {
       expect(item).not.toHaveProperty('position');
@@ -411,7 +485,10 @@ describe('queries', () => {
       const { conversationId, position: requestedAt } = await startConversation(app, s);
       expect(await conversation(app, conversationId, requestedAt)).toMatchObject({ statusReason: 'open' });
       const picked = await command(app, conversationId, 'pick', agentId);
-      expect(await conversation(app, conversationId, picked.position)).toMatchObject({ statusReason: 'active', primaryAgentId: agentId });
+      expect(await conversation(app, conversationId, picked.position)).toMatchObject({
+        statusReason: 'active',
+        primaryAgentId: agentId,
+      });
       const ended = await command(app, conversationId, 'end', agentId);
       expect(await capacity(app, agentId, ended.position)).toMatchObject({ usedUnits: 1 });
       const closed = await command(app, conversationId, 'close-session', agentId);
@@ -437,18 +514,40 @@ describe('bad input never becomes a 500', () => {
     const s = await scenario(app);
     const { conversationId } = await startConversation(app, s);
     await command(app, conversationId, 'pick', s.agentIds[0]);
-    expectError(await app.post(`/conversations/${conversationId}/transfer`, { agentId: s.agentIds[0], toQueueId: null }), 400, /toQueueId/);
-    const byTelephony = channelEvent('voice.transferred', conversationId, { byAgentId: s.agentIds[0], toAgentId: null });
+    expectError(
+      await app.post(`/conversations/${conversationId}/transfer`, { agentId: s.agentIds[0], toQueueId: null }),
+      400,
+      /toQueueId/,
+    );
+    const byTelephony = channelEvent('voice.transferred', conversationId, {
+      byAgentId: s.agentIds[0],
+      toAgentId: null,
+    });
     expectError(await app.post('/channel-events', byTelephony), 400, /payload\.toAgentId/);
-    expect(await conversation(app, conversationId)).toMatchObject({ statusReason: 'active', primaryAgentId: s.agentIds[0] });
+    expect(await conversation(app, conversationId)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: s.agentIds[0],
+    });
   });
 
   it('timeouts beyond ten years and a customer that is not an object answer 400', async () => {
-    expectError(await app.put(`/workstreams/${uniqueId('ws')}`, workstreamBody({ waitingInactivityTimeoutSeconds: 1e13 })), 400, /waitingInactivityTimeoutSeconds/);
-    expectError(await app.put(`/workstreams/${uniqueId('ws')}`, { ...workstreamBody(), autoCloseSeconds: { open: 1e300 } }), 400, /autoCloseSeconds\.open/);
+    expectError(
+      await app.put(`/workstreams/${uniqueId('ws')}`, workstreamBody({ waitingInactivityTimeoutSeconds: 1e13 })),
+      400,
+      /waitingInactivityTimeoutSeconds/,
+    );
+    expectError(
+      await app.put(`/workstreams/${uniqueId('ws')}`, { ...workstreamBody(), autoCloseSeconds: { open: 1e300 } }),
+      400,
+      /autoCloseSeconds\.open/,
+    );
     const s = await scenario(app, { agents: 0 });
     const event = requested(uniqueId('conv'), s);
-    expectError(await app.post('/channel-events', { ...event, payload: { ...event.payload, customer: [] } }), 400, /payload\.customer/);
+    expectError(
+      await app.post('/channel-events', { ...event, payload: { ...event.payload, customer: [] } }),
+      400,
+      /payload\.customer/,
+    );
   });
 
   it('a body too large answers 413 in the error format', async () => {

@@ -53,7 +53,10 @@ describe('push distribution', () => {
     expect(await units(app, large)).toEqual({ used: 1, free: 4 });
     expect(await units(app, small)).toEqual({ used: 0, free: 2 });
     const accepted = await command(app, conversationId, 'accept', large);
-    expect(await conversation(app, conversationId, accepted.position)).toMatchObject({ statusReason: 'active', accepted: true });
+    expect(await conversation(app, conversationId, accepted.position)).toMatchObject({
+      statusReason: 'active',
+      accepted: true,
+    });
   });
 
   it('takes the oldest open conversation first', async () => {
@@ -93,7 +96,10 @@ describe('push distribution', () => {
     const third = await createAgent(app, { capacityUnits: 1, queueIds: [s.queueId] });
     await assignedTo(conversationId, third);
     const trail = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`), 200);
-    expect(trail.filter((e) => e.type === 'conversation.assignment_rejected').map((e) => e.data.reason)).toEqual(['offer_timeout', 'rejected']);
+    expect(trail.filter((e) => e.type === 'conversation.assignment_rejected').map((e) => e.data.reason)).toEqual([
+      'offer_timeout',
+      'rejected',
+    ]);
     expect(trail.find((e) => e.data.reason === 'offer_timeout').actor.kind).toBe('system');
   });
 
@@ -127,7 +133,10 @@ describe('keep same agent', () => {
     const freer = await createAgent(app, { capacityUnits: 9, queueIds: [s.queueId] });
     expectStatus(await app.put(`/agents/${owner}/presence`, { status: 'busy' }), 200);
     const back = await send(app, customerMessage(conversationId, 'are you there?'));
-    const events = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: back }), 200);
+    const events = expectStatus(
+      await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: back }),
+      200,
+    );
     expect(events.find((e) => e.type === 'conversation.customer_returned').data.agentId).toBe(owner);
     expect(await conversation(app, conversationId)).toMatchObject({ statusReason: 'open' });
     expect(await units(app, freer)).toEqual({ used: 0, free: 9 });
@@ -145,14 +154,20 @@ describe('keep same agent', () => {
 });
 
 describe('operating hours (Europe/Copenhagen, across the start of summer time)', () => {
-  const hours = { timeZone: 'Europe/Copenhagen', weekly: ['sat', 'sun'].map((day) => ({ day, from: '09:00', to: '17:00' })) };
+  const hours = {
+    timeZone: 'Europe/Copenhagen',
+    weekly: ['sat', 'sun'].map((day) => ({ day, from: '09:00', to: '17:00' })),
+  };
   let live: Scenario;
   let persistent: Scenario;
   let persistentChat: string;
 
   beforeAll(async () => {
     live = await scenario(app, { workstream: { channel: 'live_chat', operatingHours: hours }, agents: 0 });
-    persistent = await scenario(app, { workstream: push({ channel: 'persistent_chat', operatingHours: hours }), agents: 1 });
+    persistent = await scenario(app, {
+      workstream: push({ channel: 'persistent_chat', operatingHours: hours }),
+      agents: 1,
+    });
   });
 
   it('refuses a live chat before opening (08:59 local) with a clear answer and leaves nothing open', async () => {
@@ -226,7 +241,10 @@ describe('live chat system messages', () => {
     await advance(40);
     await command(app, served.conversationId, 'pick', s.agentIds[0]);
     const waiting = [await startConversation(app, s), await startConversation(app, s)];
-    const open = expectStatus(await app.get<any[]>(`/queues/${s.queueId}/open`, { minPosition: waiting[1].position }), 200);
+    const open = expectStatus(
+      await app.get<any[]>(`/queues/${s.queueId}/open`, { minPosition: waiting[1].position }),
+      200,
+    );
     expect(open.map((c) => [c.id, c.position, c.estimatedWaitSeconds])).toEqual([
       [waiting[0].conversationId, 1, 40],
       [waiting[1].conversationId, 2, 40],

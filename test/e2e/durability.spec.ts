@@ -60,11 +60,20 @@ async function snapshot(target: AppProcess, world: World, minPosition?: number) 
 
 /** Conversations in every status reason, messages, holds active and wrap_up (with until); returns the last position. */
 async function buildWorld(): Promise<{ world: World; position: number }> {
-  const chat = await scenario(app, { workstream: { channel: 'live_chat', wrapUpCapacityBlock: { minutes: 30 } }, agents: 2 });
+  const chat = await scenario(app, {
+    workstream: { channel: 'live_chat', wrapUpCapacityBlock: { minutes: 30 } },
+    agents: 2,
+  });
   const persistent = await scenario(app, { workstream: { channel: 'persistent_chat' }, agents: 1 });
   const [a1, a2] = chat.agentIds;
   const start = async (s: Scenario) => (await startConversation(app, s)).conversationId;
-  const [open1, open2, active, wrapUp, closed] = [await start(chat), await start(chat), await start(chat), await start(chat), await start(chat)];
+  const [open1, open2, active, wrapUp, closed] = [
+    await start(chat),
+    await start(chat),
+    await start(chat),
+    await start(chat),
+    await start(chat),
+  ];
   const [waiting, persistentOpen] = [await start(persistent), await start(persistent)];
 
   await command(app, active, 'pick', a1);
@@ -122,7 +131,10 @@ describe('restart on the same data directory', () => {
     const s = await scenario(app);
     const { conversationId, position } = await startConversation(app, s);
     expect(position).toBeGreaterThan(lastPosition);
-    expect(await app.get(`/conversations/${conversationId}`, { minPosition: position })).toMatchObject({ status: 200, body: { statusReason: 'open' } });
+    expect(await app.get(`/conversations/${conversationId}`, { minPosition: position })).toMatchObject({
+      status: 200,
+      body: { statusReason: 'open' },
+    });
   });
 });
 
@@ -139,9 +151,18 @@ describe('kill -9 right after acknowledged commands', () => {
 
     // Burst 2: a third picked, a third written to, a third abandoned, all at once; then SIGKILL at once.
     const third = N / 3;
-    const viaChannel = (id: string, expected: string, event: ChannelEvent): Step => ({ id, expected, event, fire: () => app.post('/channel-events', event) });
+    const viaChannel = (id: string, expected: string, event: ChannelEvent): Step => ({
+      id,
+      expected,
+      event,
+      fire: () => app.post('/channel-events', event),
+    });
     const burst: Step[] = [
-      ...ids.slice(0, third).map((id, i): Step => ({ id, expected: 'active', fire: () => app.post(`/conversations/${id}/pick`, { agentId: s.agentIds[i] }) })),
+      ...ids.slice(0, third).map((id, i): Step => ({
+        id,
+        expected: 'active',
+        fire: () => app.post(`/conversations/${id}/pick`, { agentId: s.agentIds[i] }),
+      })),
       ...ids.slice(third, 2 * third).map((id) => viaChannel(id, 'open', customerMessage(id, `message for ${id}`))),
       ...ids.slice(2 * third).map((id) => viaChannel(id, 'closed', customerDisconnected(id))),
     ];
@@ -162,11 +183,16 @@ describe('kill -9 right after acknowledged commands', () => {
       expect({ id: b.id, statusReason: view.statusReason }).toEqual({ id: b.id, statusReason: b.expected });
       const events = expectStatus(await app.get<any[]>(`/conversations/${b.id}/events`), 200);
       expect(events.map((e) => e.position)).toContain(ackPosition);
-      if (b.event) expect(events.find((e) => e.position === ackPosition)).toMatchObject({ causationId: b.event.eventId });
+      if (b.event)
+        expect(events.find((e) => e.position === ackPosition)).toMatchObject({ causationId: b.event.eventId });
     }
     for (const [i, id] of ids.entries()) {
       const events = expectStatus(await app.get<any[]>(`/conversations/${id}/events`), 200);
-      expect(events[0]).toMatchObject({ type: 'conversation.requested', position: acks1[i].body.position, causationId: requests[i].eventId });
+      expect(events[0]).toMatchObject({
+        type: 'conversation.requested',
+        position: acks1[i].body.position,
+        causationId: requests[i].eventId,
+      });
     }
     for (const id of ids.slice(third, 2 * third)) {
       const transcript = expectStatus(await app.get<any[]>(`/conversations/${id}/transcript`), 200);
@@ -177,7 +203,10 @@ describe('kill -9 right after acknowledged commands', () => {
       expect(c).toMatchObject({ usedUnits: 1, holds: [{ conversationId: id, reason: 'active' }] });
     }
     // Idempotency survived the crash too: a redelivered event is still a duplicate.
-    expect(await app.post('/channel-events', burst[third].event)).toMatchObject({ status: 202, body: { duplicate: true } });
+    expect(await app.post('/channel-events', burst[third].event)).toMatchObject({
+      status: 202,
+      body: { duplicate: true },
+    });
     expect(await app.post('/channel-events', requests[0])).toMatchObject({ status: 202, body: { duplicate: true } });
   });
 });

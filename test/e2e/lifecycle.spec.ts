@@ -29,11 +29,15 @@ beforeAll(async () => {
 afterAll(() => stopAndClean(app));
 
 /** The conversation's status reason as of `position` (read-your-writes). */
-const statusOf = async (conversationId: string, position: number) => (await conversation(app, conversationId, position)).statusReason;
+const statusOf = async (conversationId: string, position: number) =>
+  (await conversation(app, conversationId, position)).statusReason;
 
 describe('live chat', () => {
   it('requested → pick → end → close-session → closed (T1, T4, T14)', async () => {
-    const s = await scenario(app, { workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' }, agentCapacity: 2 });
+    const s = await scenario(app, {
+      workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' },
+      agentCapacity: 2,
+    });
     const [agent] = s.agentIds;
     const { conversationId, position: p0 } = await startConversation(app, s);
     expect(await statusOf(conversationId, p0)).toBe('open');
@@ -41,7 +45,11 @@ describe('live chat', () => {
 
     const picked = await command(app, conversationId, 'pick', agent);
     expect(picked.statusReason).toBe('active');
-    expect(await conversation(app, conversationId, picked.position)).toMatchObject({ statusReason: 'active', primaryAgentId: agent, accepted: true });
+    expect(await conversation(app, conversationId, picked.position)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: agent,
+      accepted: true,
+    });
     expect(await units(app, agent, picked.position)).toEqual({ used: 1, free: 1 });
 
     const ended = await command(app, conversationId, 'end', agent);
@@ -50,7 +58,11 @@ describe('live chat', () => {
 
     const closed = await command(app, conversationId, 'close-session', agent);
     expect(closed.statusReason).toBe('closed');
-    expect(await conversation(app, conversationId, closed.position)).toMatchObject({ state: 'closed', statusReason: 'closed', closedAt: expect.any(String) });
+    expect(await conversation(app, conversationId, closed.position)).toMatchObject({
+      state: 'closed',
+      statusReason: 'closed',
+      closedAt: expect.any(String),
+    });
     expect(await units(app, agent, closed.position)).toEqual({ used: 0, free: 2 });
     const types = await eventTypes(app, conversationId, closed.position);
     expect(types.filter((t) => t.startsWith('conversation.'))).toEqual([
@@ -104,7 +116,10 @@ describe('live chat', () => {
     await command(app, conversationId, 'pick', agent);
     const released = await command(app, conversationId, 'release', agent);
     expect(released.statusReason).toBe('open');
-    expect(await conversation(app, conversationId, released.position)).toMatchObject({ statusReason: 'open', primaryAgentId: null });
+    expect(await conversation(app, conversationId, released.position)).toMatchObject({
+      statusReason: 'open',
+      primaryAgentId: null,
+    });
     expect(await units(app, agent, released.position)).toEqual({ used: 0, free: 3 });
   });
 });
@@ -112,7 +127,10 @@ describe('live chat', () => {
 describe('persistent chat', () => {
   it('refuses an unauthenticated customer (400)', async () => {
     const s = await scenario(app, { workstream: { channel: 'persistent_chat' } });
-    const response = await app.post('/channel-events', requested(uniqueId('conv'), s, { id: 'anon', authenticated: false }));
+    const response = await app.post(
+      '/channel-events',
+      requested(uniqueId('conv'), s, { id: 'anon', authenticated: false }),
+    );
     expect(response).toMatchObject({ status: 400, body: { message: expect.stringMatching(/authenticated/) } });
   });
 
@@ -131,7 +149,12 @@ describe('persistent chat', () => {
     const parked = await command(app, conversationId, 'close-session', agent);
     expect(parked.statusReason).toBe('waiting');
     expect(await units(app, agent, parked.position)).toEqual({ used: 0, free: 3 });
-    const mine = expectStatus(await app.get<{ id: string }[]>(`/conversations?agentId=${agent}&statusReason=waiting`, { minPosition: parked.position }), 200);
+    const mine = expectStatus(
+      await app.get<{ id: string }[]>(`/conversations?agentId=${agent}&statusReason=waiting`, {
+        minPosition: parked.position,
+      }),
+      200,
+    );
     expect(mine.map((c) => c.id)).toEqual([conversationId]);
 
     const back = await send(app, customerMessage(conversationId, 'are you there?'));
@@ -142,7 +165,12 @@ describe('persistent chat', () => {
 
     const picked = await command(app, conversationId, 'pick', agent);
     expect(await units(app, agent, picked.position)).toEqual({ used: 1, free: 2 });
-    const transcript = expectStatus(await app.get<{ text: string }[]>(`/conversations/${conversationId}/transcript`, { minPosition: picked.position }), 200);
+    const transcript = expectStatus(
+      await app.get<{ text: string }[]>(`/conversations/${conversationId}/transcript`, {
+        minPosition: picked.position,
+      }),
+      200,
+    );
     expect(transcript.map((m) => m.text)).toEqual(['first', 'reply', 'are you there?']);
   });
 
@@ -158,7 +186,10 @@ describe('persistent chat', () => {
     expect(stranger.status).toBe(403);
     const resumed = await command(app, conversationId, 'resume', owner);
     expect(resumed.statusReason).toBe('active');
-    expect(await conversation(app, conversationId, resumed.position)).toMatchObject({ statusReason: 'active', primaryAgentId: owner });
+    expect(await conversation(app, conversationId, resumed.position)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: owner,
+    });
     expect(await units(app, owner, resumed.position)).toEqual({ used: 1, free: 2 });
     expect(await units(app, other, resumed.position)).toEqual({ used: 0, free: 3 });
 
@@ -189,15 +220,25 @@ describe('voice transfers (X1–X3): the original agent’s capacity is released
 
     const toAgent = await command(app, conversationId, 'transfer', a1, { toAgentId: a2 }); // X2
     expect(toAgent.statusReason).toBe('active');
-    expect(await conversation(app, conversationId, toAgent.position)).toMatchObject({ statusReason: 'active', primaryAgentId: a2 });
+    expect(await conversation(app, conversationId, toAgent.position)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: a2,
+    });
     expect(await units(app, a1, toAgent.position)).toEqual({ used: 0, free: 4 });
     expect(await units(app, a2, toAgent.position)).toEqual({ used: 2, free: 2 });
 
     const toQueue = await command(app, conversationId, 'transfer', a2, { toQueueId: secondQueue }); // X3
     expect(toQueue.statusReason).toBe('open');
-    expect(await conversation(app, conversationId, toQueue.position)).toMatchObject({ statusReason: 'open', queueId: secondQueue, primaryAgentId: null });
+    expect(await conversation(app, conversationId, toQueue.position)).toMatchObject({
+      statusReason: 'open',
+      queueId: secondQueue,
+      primaryAgentId: null,
+    });
     expect(await units(app, a2, toQueue.position)).toEqual({ used: 0, free: 4 });
-    const waiting = expectStatus(await app.get<{ id: string }[]>(`/queues/${secondQueue}/open`, { minPosition: toQueue.position }), 200);
+    const waiting = expectStatus(
+      await app.get<{ id: string }[]>(`/queues/${secondQueue}/open`, { minPosition: toQueue.position }),
+      200,
+    );
     expect(waiting.map((c) => c.id)).toEqual([conversationId]);
 
     await command(app, conversationId, 'pick', a3);
@@ -218,19 +259,34 @@ describe('voice transfers (X1–X3): the original agent’s capacity is released
 
     const transfer = voiceTransferred(conversationId, a1, { toAgentId: a2 });
     const toAgent = await send(app, transfer);
-    expect(await conversation(app, conversationId, toAgent)).toMatchObject({ statusReason: 'active', primaryAgentId: a2 });
+    expect(await conversation(app, conversationId, toAgent)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: a2,
+    });
     expect(await units(app, a1, toAgent)).toEqual({ used: 0, free: 4 });
     expect(await units(app, a2, toAgent)).toEqual({ used: 2, free: 2 });
-    const audit = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: toAgent }), 200);
-    expect(audit.find((e) => e.type === 'conversation.transferred_to_agent')).toMatchObject({ causationId: transfer.eventId, actor: { kind: 'channel' } });
+    const audit = expectStatus(
+      await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: toAgent }),
+      200,
+    );
+    expect(audit.find((e) => e.type === 'conversation.transferred_to_agent')).toMatchObject({
+      causationId: transfer.eventId,
+      actor: { kind: 'channel' },
+    });
 
     const toQueue = await send(app, voiceTransferred(conversationId, a2, { toQueueId: secondQueue }));
-    expect(await conversation(app, conversationId, toQueue)).toMatchObject({ statusReason: 'open', queueId: secondQueue });
+    expect(await conversation(app, conversationId, toQueue)).toMatchObject({
+      statusReason: 'open',
+      queueId: secondQueue,
+    });
     expect(await units(app, a2, toQueue)).toEqual({ used: 0, free: 4 });
 
     await command(app, conversationId, 'pick', a3);
     const toExternal = await send(app, voiceTransferred(conversationId, a3, { toExternalNumber: '+4570202020' }));
-    expect(await conversation(app, conversationId, toExternal)).toMatchObject({ statusReason: 'active', primaryExternalNumber: '+4570202020' });
+    expect(await conversation(app, conversationId, toExternal)).toMatchObject({
+      statusReason: 'active',
+      primaryExternalNumber: '+4570202020',
+    });
     expect(await units(app, a3, toExternal)).toEqual({ used: 0, free: 4 });
   });
 });
@@ -246,7 +302,10 @@ describe('record', () => {
     expect(parked).toMatchObject({ status: 409, body: { statusReason: 'active' } });
     const resolved = await command(app, conversationId, 'resolve', agent);
     expect(resolved.statusReason).toBe('closed');
-    expect(await conversation(app, conversationId, resolved.position)).toMatchObject({ state: 'closed', closedAt: expect.any(String) });
+    expect(await conversation(app, conversationId, resolved.position)).toMatchObject({
+      state: 'closed',
+      closedAt: expect.any(String),
+    });
     expect(await units(app, agent, resolved.position)).toEqual({ used: 0, free: 5 });
   });
 });

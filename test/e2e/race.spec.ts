@@ -25,30 +25,35 @@ beforeAll(async () => {
 
 afterAll(() => stopAndClean(app));
 
-it.each([1, 2, 3])('round %i: ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once', async () => {
-  const s = await scenario(app, { workstream: { capacityUnits: 2 }, agents: 10, agentCapacity: 4 });
-  const { conversationId } = await startConversation(app, s);
+it.each([1, 2, 3])(
+  'round %i: ten agents pick one conversation at once: exactly one wins, nine get 409, capacity is held once',
+  async () => {
+    const s = await scenario(app, { workstream: { capacityUnits: 2 }, agents: 10, agentCapacity: 4 });
+    const { conversationId } = await startConversation(app, s);
 
-  const answers = await Promise.all(s.agentIds.map((agentId) => app.post(`/conversations/${conversationId}/pick`, { agentId })));
+    const answers = await Promise.all(
+      s.agentIds.map((agentId) => app.post(`/conversations/${conversationId}/pick`, { agentId })),
+    );
 
-  const winners = s.agentIds.filter((_, i) => answers[i].status === 200);
-  expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(9).fill(409)]);
-  for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.statusReason).toBe('active');
-  const position = Math.max(...answers.filter((a) => a.status === 200).map((a) => a.body.position));
+    const winners = s.agentIds.filter((_, i) => answers[i].status === 200);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(9).fill(409)]);
+    for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.statusReason).toBe('active');
+    const position = Math.max(...answers.filter((a) => a.status === 200).map((a) => a.body.position));
 
-  expect(await app.get(`/conversations/${conversationId}`, { minPosition: position })).toMatchObject({
-    body: { statusReason: 'active', primaryAgentId: winners[0] },
-  });
-  const capacities = await Promise.all(s.agentIds.map((id) => capacity(app, id, position)));
-  expect(capacities.map((c) => c.usedUnits).reduce((a, b) => a + b)).toBe(2);
-  expect(capacities.find((c) => c.agentId === winners[0])).toMatchObject({
-    usedUnits: 2,
-    holds: [{ conversationId, units: 2, reason: 'active' }],
-  });
-  const types = await eventTypes(app, conversationId, position);
-  expect(types.filter((t) => t === 'conversation.picked')).toHaveLength(1);
-  expect(types.filter((t) => t === 'agent.capacity_held')).toHaveLength(1);
-});
+    expect(await app.get(`/conversations/${conversationId}`, { minPosition: position })).toMatchObject({
+      body: { statusReason: 'active', primaryAgentId: winners[0] },
+    });
+    const capacities = await Promise.all(s.agentIds.map((id) => capacity(app, id, position)));
+    expect(capacities.map((c) => c.usedUnits).reduce((a, b) => a + b)).toBe(2);
+    expect(capacities.find((c) => c.agentId === winners[0])).toMatchObject({
+      usedUnits: 2,
+      holds: [{ conversationId, units: 2, reason: 'active' }],
+    });
+    const types = await eventTypes(app, conversationId, position);
+    expect(types.filter((t) => t === 'conversation.picked')).toHaveLength(1);
+    expect(types.filter((t) => t === 'agent.capacity_held')).toHaveLength(1);
+  },
+);
 
 it('one agent with capacity 2 picks five conversations at once: exactly two succeed, never beyond capacity', async () => {
   const s = await scenario(app, { workstream: { capacityUnits: 1 }, agents: 0 });
@@ -77,38 +82,58 @@ it('one agent with capacity 2 picks five conversations at once: exactly two succ
     expect(c.usedUnits).toBeLessThanOrEqual(c.totalUnits);
     expect(c.freeUnits).toBeGreaterThanOrEqual(0);
   }
-  const active = expectStatus(await app.get<{ id: string }[]>(`/conversations?agentId=${agentId}&statusReason=active`, { minPosition: position }), 200);
+  const active = expectStatus(
+    await app.get<{ id: string }[]>(`/conversations?agentId=${agentId}&statusReason=active`, { minPosition: position }),
+    200,
+  );
   expect(active.map((c) => c.id).sort()).toEqual([...won].sort());
-  const open = expectStatus(await app.get<{ id: string }[]>(`/queues/${s.queueId}/open`, { minPosition: position }), 200);
+  const open = expectStatus(
+    await app.get<{ id: string }[]>(`/queues/${s.queueId}/open`, { minPosition: position }),
+    200,
+  );
   expect(open).toHaveLength(3);
 });
 
 it.each([
   ['conversation.requested', 'conversation.requested', (route: Route, id: string) => requested(id, route)],
-  ['customer.message', 'conversation.customer_message', (_route: Route, id: string) => customerMessage(id, 'sent once, delivered five times')],
-])('%s delivered five times at once is applied once: one {position}, four {duplicate: true}', async (type, recordedAs, build) => {
-  const s = await scenario(app, { agents: 0 });
-  const conversationId = uniqueId('conv');
-  if (type !== 'conversation.requested') await send(app, requested(conversationId, s));
-  const event = build(s, conversationId);
+  [
+    'customer.message',
+    'conversation.customer_message',
+    (_route: Route, id: string) => customerMessage(id, 'sent once, delivered five times'),
+  ],
+])(
+  '%s delivered five times at once is applied once: one {position}, four {duplicate: true}',
+  async (type, recordedAs, build) => {
+    const s = await scenario(app, { agents: 0 });
+    const conversationId = uniqueId('conv');
+    if (type !== 'conversation.requested') await send(app, requested(conversationId, s));
+    const event = build(s, conversationId);
 
-  const answers = await Promise.all(Array.from({ length: 5 }, () => app.post('/channel-events', event)));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.post('/channel-events', event)));
 
-  for (const answer of answers) expect(answer.status).toBe(202);
-  const applied = answers.filter((a) => a.body.duplicate !== true);
-  expect(applied).toHaveLength(1);
-  expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(4);
-  const types = await eventTypes(app, conversationId, applied[0].body.position);
-  expect(types.filter((t) => t === recordedAs)).toHaveLength(1);
-});
+    for (const answer of answers) expect(answer.status).toBe(202);
+    const applied = answers.filter((a) => a.body.duplicate !== true);
+    expect(applied).toHaveLength(1);
+    expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(4);
+    const types = await eventTypes(app, conversationId, applied[0].body.position);
+    expect(types.filter((t) => t === recordedAs)).toHaveLength(1);
+  },
+);
 
 it("picks racing the customer's disconnect leave capacity held exactly when the conversation holds it", async () => {
-  const s = await scenario(app, { workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' }, agents: 10, agentCapacity: 1 });
+  const s = await scenario(app, {
+    workstream: { channel: 'live_chat', wrapUpCapacityBlock: 'always' },
+    agents: 10,
+    agentCapacity: 1,
+  });
   const ids: string[] = [];
   for (let i = 0; i < s.agentIds.length; i++) ids.push((await startConversation(app, s)).conversationId);
 
   const answers = await Promise.all(
-    ids.flatMap((id, i) => [app.post(`/conversations/${id}/pick`, { agentId: s.agentIds[i] }), app.post('/channel-events', customerDisconnected(id))]),
+    ids.flatMap((id, i) => [
+      app.post(`/conversations/${id}/pick`, { agentId: s.agentIds[i] }),
+      app.post('/channel-events', customerDisconnected(id)),
+    ]),
   );
   for (const answer of answers) expect([200, 202, 409]).toContain(answer.status);
   const position = Math.max(...answers.map((a) => a.body.position ?? 0));

@@ -71,7 +71,10 @@ describe.each([
     await maybeRestart();
 
     const early = await advance(29);
-    expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'active', primaryAgentId: agent });
+    expect(await conversation(app, conversationId, early)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: agent,
+    });
     expect(await units(app, agent, early)).toEqual({ used: 1, free: 2 });
 
     const due = await advance(1);
@@ -95,7 +98,10 @@ describe.each([
     await maybeRestart();
 
     const later = await advance(60);
-    expect(await conversation(app, conversationId, later)).toMatchObject({ statusReason: 'active', primaryAgentId: agent });
+    expect(await conversation(app, conversationId, later)).toMatchObject({
+      statusReason: 'active',
+      primaryAgentId: agent,
+    });
     expect(await units(app, agent, later)).toEqual({ used: 1, free: 2 });
   });
 
@@ -110,8 +116,15 @@ describe.each([
     const early = await advance(119);
     expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'waiting' });
     const due = await advance(1);
-    expect(await conversation(app, conversationId, due)).toMatchObject({ state: 'closed', statusReason: 'closed', closedAt: new Date(now).toISOString() });
-    expect(await lastConversationEvent(conversationId, due)).toMatchObject({ type: 'conversation.closed', actor: { kind: 'system' } });
+    expect(await conversation(app, conversationId, due)).toMatchObject({
+      state: 'closed',
+      statusReason: 'closed',
+      closedAt: new Date(now).toISOString(),
+    });
+    expect(await lastConversationEvent(conversationId, due)).toMatchObject({
+      type: 'conversation.closed',
+      actor: { kind: 'system' },
+    });
   });
 
   it('T15 does not fire when the customer writes within the timeout (T17)', async () => {
@@ -129,7 +142,9 @@ describe.each([
   });
 
   it('a wrap-up block of {minutes: 2} releases the capacity when it expires; wrap_up goes on', async () => {
-    const s = await scenario(app, { workstream: { channel: 'sms', wrapUpCapacityBlock: { minutes: 2 }, capacityUnits: 2 } });
+    const s = await scenario(app, {
+      workstream: { channel: 'sms', wrapUpCapacityBlock: { minutes: 2 }, capacityUnits: 2 },
+    });
     const [agent] = s.agentIds;
     const { conversationId } = await startConversation(app, s);
     await command(app, conversationId, 'pick', agent);
@@ -167,14 +182,26 @@ describe.each([
     const s = await scenario(app, { workstream: { distribution: 'push', offerTimeoutSeconds: 30 } });
     const [agent] = s.agentIds;
     const { conversationId } = await startConversation(app, s);
-    await pollUntil('the offer', async () => ((await conversation(app, conversationId)).statusReason === 'active' ? true : undefined));
+    await pollUntil('the offer', async () =>
+      (await conversation(app, conversationId)).statusReason === 'active' ? true : undefined,
+    );
     await maybeRestart();
 
     const early = await advance(29);
-    expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'active', accepted: false, primaryAgentId: agent });
+    expect(await conversation(app, conversationId, early)).toMatchObject({
+      statusReason: 'active',
+      accepted: false,
+      primaryAgentId: agent,
+    });
     const due = await advance(1);
-    const trail = expectStatus(await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: due }), 200);
-    expect(trail.find((e) => e.type === 'conversation.assignment_rejected')).toMatchObject({ data: { agentId: agent, reason: 'offer_timeout' }, actor: { kind: 'system' } });
+    const trail = expectStatus(
+      await app.get<any[]>(`/conversations/${conversationId}/events`, { minPosition: due }),
+      200,
+    );
+    expect(trail.find((e) => e.type === 'conversation.assignment_rejected')).toMatchObject({
+      data: { agentId: agent, reason: 'offer_timeout' },
+      actor: { kind: 'system' },
+    });
     // The only agent declined it: it stays open (nobody else to try).
     expect(await conversation(app, conversationId, due)).toMatchObject({ statusReason: 'open', primaryAgentId: null });
     expect(await units(app, agent, due)).toEqual({ used: 0, free: 3 });
@@ -184,13 +211,19 @@ describe.each([
     const s = await scenario(app, { workstream: { distribution: 'push', offerTimeoutSeconds: 30 } });
     const [agent] = s.agentIds;
     const { conversationId } = await startConversation(app, s);
-    await pollUntil('the offer', async () => ((await conversation(app, conversationId)).statusReason === 'active' ? true : undefined));
+    await pollUntil('the offer', async () =>
+      (await conversation(app, conversationId)).statusReason === 'active' ? true : undefined,
+    );
     await advance(20);
     await command(app, conversationId, 'accept', agent);
     await maybeRestart();
 
     const later = await advance(60);
-    expect(await conversation(app, conversationId, later)).toMatchObject({ statusReason: 'active', accepted: true, primaryAgentId: agent });
+    expect(await conversation(app, conversationId, later)).toMatchObject({
+      statusReason: 'active',
+      accepted: true,
+      primaryAgentId: agent,
+    });
     expect(await eventTypes(app, conversationId, later)).not.toContain('conversation.assignment_rejected');
   });
 
@@ -206,7 +239,11 @@ describe.each([
     expect(await conversation(app, conversationId, early)).toMatchObject({ statusReason: 'wrap_up' });
     const due = await advance(1);
     expect(await conversation(app, conversationId, due)).toMatchObject({ statusReason: 'closed' });
-    expect(await lastConversationEvent(conversationId, due)).toMatchObject({ type: 'conversation.closed', data: { reason: 'auto_closed' }, actor: { kind: 'system' } });
+    expect(await lastConversationEvent(conversationId, due)).toMatchObject({
+      type: 'conversation.closed',
+      data: { reason: 'auto_closed' },
+      actor: { kind: 'system' },
+    });
     expect(await units(app, agent, due)).toEqual({ used: 0, free: 3 });
   });
 });

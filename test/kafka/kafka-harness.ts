@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, IHeaders, Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
-import { SocketRegistry } from '../../libs/messaging/src/kafka/client';
-import { ConversationEventRecord } from '../../libs/messaging/src/kafka/conversation-event-message';
-import { TOPICS, ensureTopics, topicSpecs } from '../../libs/messaging/src/kafka/topics';
+import { SocketRegistry } from '#kafka';
+import { ConversationEventRecord } from '#kafka';
+import { TOPICS, ensureTopics, topicSpecs } from '#kafka';
 import { AppProcess, REPO_ROOT, pollUntil } from '../support/app-process';
 
 /**
@@ -12,7 +12,10 @@ import { AppProcess, REPO_ROOT, pollUntil } from '../support/app-process';
  */
 export const requireBrokers = (): string[] => {
   const raw = process.env.KAFKA_TEST_BROKERS;
-  const brokers = (raw ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (raw ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) {
     throw new Error(
       'KAFKA_TEST_BROKERS is not set. The Kafka tests run against a real broker and are never skipped: ' +
@@ -53,7 +56,11 @@ export const ensureServiceTopics = async (admin: Admin): Promise<void> => {
 export const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
     const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+    });
   }
 };
 
@@ -87,7 +94,10 @@ export interface SeenRecord {
 
 const headerStrings = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : v === undefined ? '' : v.toString()]),
+    Object.entries(headers ?? {}).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.map(String).join(',') : v === undefined ? '' : v.toString(),
+    ]),
   );
 
 /**
@@ -105,7 +115,11 @@ export class TopicReader {
     private readonly topics: string[],
   ) {}
 
-  static async start(kafka: Kafka, admin: Admin, topics: string[] = [TOPICS.conversationEvents, TOPICS.channelEventsDlq]): Promise<TopicReader> {
+  static async start(
+    kafka: Kafka,
+    admin: Admin,
+    topics: string[] = [TOPICS.conversationEvents, TOPICS.channelEventsDlq],
+  ): Promise<TopicReader> {
     const groupId = `omnichannel-test-reader-${randomUUID()}`;
     await groupAtEnd(admin, groupId, topics);
     const reader = new TopicReader(kafka, groupId, topics);
@@ -169,7 +183,8 @@ export class TopicReader {
   }
 }
 
-const byPartitionOffset = (a: SeenRecord, b: SeenRecord) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset));
+const byPartitionOffset = (a: SeenRecord, b: SeenRecord) =>
+  a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset));
 
 /** Produces channel events (or any bytes) the way an adapter would: keyed, acks=-1. */
 export class ChannelProducer {
@@ -186,8 +201,16 @@ export class ChannelProducer {
   }
 
   /** Sends one record; resolves to where it landed. */
-  async send(key: string | null, value: Buffer | string | null, headers?: IHeaders): Promise<{ partition: number; offset: string }> {
-    const [meta] = await this.producer.send({ topic: TOPICS.channelEvents, acks: -1, messages: [{ key, value, headers }] });
+  async send(
+    key: string | null,
+    value: Buffer | string | null,
+    headers?: IHeaders,
+  ): Promise<{ partition: number; offset: string }> {
+    const [meta] = await this.producer.send({
+      topic: TOPICS.channelEvents,
+      acks: -1,
+      messages: [{ key, value, headers }],
+    });
     return { partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
   }
 
@@ -207,12 +230,20 @@ export class ChannelProducer {
   }
 
   private create(): Producer {
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
   }
 }
 
 /** The audit trail (GET /conversations/{id}/events), or [] while the conversation is unknown. */
-export const auditTrail = async (app: AppProcess, conversationId: string): Promise<{ eventId: string; type: string; position: number; causationId?: string }[]> => {
+export const auditTrail = async (
+  app: AppProcess,
+  conversationId: string,
+): Promise<{ eventId: string; type: string; position: number; causationId?: string }[]> => {
   const response = await app.get(`/conversations/${conversationId}/events`);
   return response.status === 200 ? response.body : [];
 };
@@ -251,20 +282,27 @@ export const waitForOutboundToMatchAudit = async (
       { timeoutMs, intervalMs: 100 },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${last}`);
+    throw new Error(`${(error as Error).message}\n${last}`, { cause: error });
   }
 };
 
 /** Runs infra/kafka/stop.sh or start.sh (the shared local broker). */
 export const brokerScript = (script: 'start.sh' | 'stop.sh'): Promise<string> =>
   new Promise((resolve, reject) => {
-    execFile('bash', [`${REPO_ROOT}/infra/kafka/${script}`], { cwd: REPO_ROOT, timeout: 150_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`infra/kafka/${script} failed: ${error.message}\n${stdout}\n${stderr}`));
-      else resolve(`${stdout}${stderr}`.trim());
-    });
+    execFile(
+      'bash',
+      [`${REPO_ROOT}/infra/kafka/${script}`],
+      { cwd: REPO_ROOT, timeout: 150_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`infra/kafka/${script} failed: ${error.message}\n${stdout}\n${stderr}`));
+        else resolve(`${stdout}${stderr}`.trim());
+      },
+    );
   });
 
-export const health = async (app: AppProcess): Promise<{ status: number; kafka?: { healthy: boolean; detail?: string } }> => {
+export const health = async (
+  app: AppProcess,
+): Promise<{ status: number; kafka?: { healthy: boolean; detail?: string } }> => {
   const response = await app.get('/health').catch(() => undefined);
   if (!response) return { status: 0 };
   return { status: response.status, kafka: response.body?.components?.kafka };

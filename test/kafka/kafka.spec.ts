@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Admin, Kafka } from 'kafkajs';
-import { EventStoreUnavailableError } from '../../libs/event-store/src';
-import { ChannelEventGateway } from '../../libs/messaging/src/kafka/channel-event-gateway';
-import { ConversationEventRecord, HEADERS } from '../../libs/messaging/src/kafka/conversation-event-message';
-import { DLQ_HEADERS, DeadLetter, DeadLetterWriter } from '../../libs/messaging/src/kafka/dead-letter-writer';
-import { TOPICS } from '../../libs/messaging/src/kafka/topics';
+import { EventStoreUnavailableError } from '#event-store';
+import { ChannelEventGateway } from '#kafka';
+import { ConversationEventRecord, HEADERS } from '#kafka';
+import { DLQ_HEADERS, DeadLetter, DeadLetterWriter } from '#kafka';
+import { TOPICS } from '#kafka';
 import { AppProcess, pollUntil } from '../support/app-process';
 import {
   Scenario,
@@ -82,7 +82,13 @@ const withLogs = async (app: () => AppProcess | undefined, body: () => Promise<v
   }
 };
 
-const conversationWhere = (app: AppProcess, id: string, description: string, accept: (c: any) => boolean, timeoutMs = 15_000) =>
+const conversationWhere = (
+  app: AppProcess,
+  id: string,
+  description: string,
+  accept: (c: any) => boolean,
+  timeoutMs = 15_000,
+) =>
   pollUntil(
     `conversation ${id}: ${description}`,
     async () => {
@@ -124,9 +130,11 @@ const RECORD_FIELDS = [
 ];
 
 /** Dead letters written by this service's consumer group (any other service on the broker reads the topic too). */
-const ofGroup = (app: AppProcess) => (letter: SeenRecord) => letter.headers[DLQ_HEADERS.consumerGroup] === app.env.KAFKA_CONSUMER_GROUP;
+const ofGroup = (app: AppProcess) => (letter: SeenRecord) =>
+  letter.headers[DLQ_HEADERS.consumerGroup] === app.env.KAFKA_CONSUMER_GROUP;
 
-const strictlyIncreasing = (records: ConversationEventRecord[]) => records.every((r, i) => i === 0 || r.position > records[i - 1].position);
+const strictlyIncreasing = (records: ConversationEventRecord[]) =>
+  records.every((r, i) => i === 0 || r.position > records[i - 1].position);
 
 describe('Kafka gateway and outbox (one service)', () => {
   let app: AppProcess;
@@ -140,180 +148,260 @@ describe('Kafka gateway and outbox (one service)', () => {
     await app?.stop();
   }, 30_000);
 
-  test('round trip: requested on Kafka, pick over HTTP, disconnected on Kafka, conversation events read back in order', () =>
-    withLogs(() => app, async () => {
-      const s = await scenario(app, { workstream: { channel: 'live_chat', distribution: 'pick' }, agents: 1 });
-      const agentId = s.agentIds[0];
-      const id = uniqueId('conv');
-      const request = requested(id, s);
-      await producer.sendEvent(request);
-      await conversationWhere(app, id, 'open', (c) => c.statusReason === 'open');
+  test(
+    'round trip: requested on Kafka, pick over HTTP, disconnected on Kafka, conversation events read back in order',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          const s = await scenario(app, { workstream: { channel: 'live_chat', distribution: 'pick' }, agents: 1 });
+          const agentId = s.agentIds[0];
+          const id = uniqueId('conv');
+          const request = requested(id, s);
+          await producer.sendEvent(request);
+          await conversationWhere(app, id, 'open', (c) => c.statusReason === 'open');
 
-      const picked = await command(app, id, 'pick', agentId);
-      expect(picked.statusReason).toBe('active');
+          const picked = await command(app, id, 'pick', agentId);
+          expect(picked.statusReason).toBe('active');
 
-      const disconnected = customerDisconnected(id);
-      await producer.sendEvent(disconnected);
-      await conversationWhere(app, id, 'wrap_up', (c) => c.statusReason === 'wrap_up');
+          const disconnected = customerDisconnected(id);
+          await producer.sendEvent(disconnected);
+          await conversationWhere(app, id, 'wrap_up', (c) => c.statusReason === 'wrap_up');
 
-      const published = await waitForOutboundToMatchAudit(app, reader, id);
-      expect(strictlyIncreasing(published)).toBe(true);
-      expect(published.filter((e) => e.type.startsWith('conversation.')).map((e) => e.type)).toEqual([
-        'conversation.requested',
-        'conversation.picked',
-        'conversation.ended',
-      ]);
-      expect(published.some((e) => e.type === 'agent.capacity_held')).toBe(true);
-      for (const record of published) {
-        expect(Object.keys(record).sort()).toEqual(RECORD_FIELDS);
-        expect(record.conversationId).toBe(id);
-      }
+          const published = await waitForOutboundToMatchAudit(app, reader, id);
+          expect(strictlyIncreasing(published)).toBe(true);
+          expect(published.filter((e) => e.type.startsWith('conversation.')).map((e) => e.type)).toEqual([
+            'conversation.requested',
+            'conversation.picked',
+            'conversation.ended',
+          ]);
+          expect(published.some((e) => e.type === 'agent.capacity_held')).toBe(true);
+          for (const record of published) {
+            expect(Object.keys(record).sort()).toEqual(RECORD_FIELDS);
+            expect(record.conversationId).toBe(id);
+          }
 
-      const [req, pick] = published;
-      expect(req).toMatchObject({
-        type: 'conversation.requested',
-        causationId: request.eventId,
-        occurredAt: request.occurredAt,
-        statusReason: 'open',
-        actor: { kind: 'customer', id: (request.payload.customer as { id: string }).id },
-        streamId: `conversation-${id}`,
-        revision: 0,
-      });
-      expect(req.schemaVersion).toBeGreaterThanOrEqual(1);
-      expect(pick).toMatchObject({ type: 'conversation.picked', causationId: null, statusReason: 'active', actor: { kind: 'agent', id: agentId } });
-      const ended = published.find((e) => e.type === 'conversation.ended')!;
-      expect(ended).toMatchObject({ causationId: disconnected.eventId, statusReason: 'wrap_up', data: { conversationId: id, endedBy: 'customer_disconnected' } });
+          const [req, pick] = published;
+          expect(req).toMatchObject({
+            type: 'conversation.requested',
+            causationId: request.eventId,
+            occurredAt: request.occurredAt,
+            statusReason: 'open',
+            actor: { kind: 'customer', id: (request.payload.customer as { id: string }).id },
+            streamId: `conversation-${id}`,
+            revision: 0,
+          });
+          expect(req.schemaVersion).toBeGreaterThanOrEqual(1);
+          expect(pick).toMatchObject({
+            type: 'conversation.picked',
+            causationId: null,
+            statusReason: 'active',
+            actor: { kind: 'agent', id: agentId },
+          });
+          const ended = published.find((e) => e.type === 'conversation.ended')!;
+          expect(ended).toMatchObject({
+            causationId: disconnected.eventId,
+            statusReason: 'wrap_up',
+            data: { conversationId: id, endedBy: 'customer_disconnected' },
+          });
 
-      // Headers and key of the raw records.
-      for (const raw of reader.outboundRecords(id)) {
-        const value = JSON.parse(raw.value!.toString('utf8')) as ConversationEventRecord;
-        expect(raw.key).toBe(id);
-        expect(raw.headers[HEADERS.eventId]).toBe(value.eventId);
-        expect(raw.headers[HEADERS.eventType]).toBe(value.type);
-      }
-      // Events of no conversation are keyed by their stream.
-      const configured = await pollUntil('the workstream configuration on the outbound topic', () =>
-        reader.conversationEvents(`workstream-${s.workstreamId}`).find((e) => e.type === 'workstream.configured'),
-      );
-      expect(configured).toMatchObject({ conversationId: null, statusReason: null, streamId: `workstream-${s.workstreamId}`, actor: { kind: 'system', id: 'operator-api' } });
-    }), 60_000);
+          // Headers and key of the raw records.
+          for (const raw of reader.outboundRecords(id)) {
+            const value = JSON.parse(raw.value!.toString('utf8')) as ConversationEventRecord;
+            expect(raw.key).toBe(id);
+            expect(raw.headers[HEADERS.eventId]).toBe(value.eventId);
+            expect(raw.headers[HEADERS.eventType]).toBe(value.type);
+          }
+          // Events of no conversation are keyed by their stream.
+          const configured = await pollUntil('the workstream configuration on the outbound topic', () =>
+            reader.conversationEvents(`workstream-${s.workstreamId}`).find((e) => e.type === 'workstream.configured'),
+          );
+          expect(configured).toMatchObject({
+            conversationId: null,
+            statusReason: null,
+            streamId: `workstream-${s.workstreamId}`,
+            actor: { kind: 'system', id: 'operator-api' },
+          });
+        },
+      ),
+    60_000,
+  );
 
-  test('voice transfers arrive as channel events', () =>
-    withLogs(() => app, async () => {
-      const s = await scenario(app, { workstream: { channel: 'voice', distribution: 'pick' }, agents: 2 });
-      const [first, second] = s.agentIds;
-      const id = uniqueId('call');
-      await producer.sendEvent(requested(id, s));
-      await conversationWhere(app, id, 'open', (c) => c.statusReason === 'open');
-      await command(app, id, 'pick', first);
+  test(
+    'voice transfers arrive as channel events',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          const s = await scenario(app, { workstream: { channel: 'voice', distribution: 'pick' }, agents: 2 });
+          const [first, second] = s.agentIds;
+          const id = uniqueId('call');
+          await producer.sendEvent(requested(id, s));
+          await conversationWhere(app, id, 'open', (c) => c.statusReason === 'open');
+          await command(app, id, 'pick', first);
 
-      const toAgent = voiceTransferred(id, first, { toAgentId: second });
-      await producer.sendEvent(toAgent);
-      await conversationWhere(app, id, `with agent ${second}`, (c) => c.primaryAgentId === second);
+          const toAgent = voiceTransferred(id, first, { toAgentId: second });
+          await producer.sendEvent(toAgent);
+          await conversationWhere(app, id, `with agent ${second}`, (c) => c.primaryAgentId === second);
 
-      const toExternal = voiceTransferred(id, second, { toExternalNumber: '+4570000000' });
-      await producer.sendEvent(toExternal);
-      const call = await conversationWhere(app, id, 'transferred out', (c) => c.primaryExternalNumber === '+4570000000');
-      expect(call.statusReason).toBe('active');
+          const toExternal = voiceTransferred(id, second, { toExternalNumber: '+4570000000' });
+          await producer.sendEvent(toExternal);
+          const call = await conversationWhere(
+            app,
+            id,
+            'transferred out',
+            (c) => c.primaryExternalNumber === '+4570000000',
+          );
+          expect(call.statusReason).toBe('active');
 
-      const published = await waitForOutboundToMatchAudit(app, reader, id);
-      const telephony = { kind: 'channel', id: 'telephony' };
-      expect(published.find((e) => e.type === 'conversation.transferred_to_agent')).toMatchObject({
-        causationId: toAgent.eventId,
-        actor: telephony,
-        data: { fromAgentId: first, toAgentId: second },
-      });
-      expect(published.find((e) => e.type === 'conversation.transferred_to_external')).toMatchObject({
-        causationId: toExternal.eventId,
-        actor: telephony,
-        data: { fromAgentId: second, toExternalNumber: '+4570000000' },
-      });
-      const capacity = (await app.get(`/agents/${second}/capacity`)).body;
-      expect(capacity.usedUnits).toBe(0);
-    }), 60_000);
+          const published = await waitForOutboundToMatchAudit(app, reader, id);
+          const telephony = { kind: 'channel', id: 'telephony' };
+          expect(published.find((e) => e.type === 'conversation.transferred_to_agent')).toMatchObject({
+            causationId: toAgent.eventId,
+            actor: telephony,
+            data: { fromAgentId: first, toAgentId: second },
+          });
+          expect(published.find((e) => e.type === 'conversation.transferred_to_external')).toMatchObject({
+            causationId: toExternal.eventId,
+            actor: telephony,
+            data: { fromAgentId: second, toExternalNumber: '+4570000000' },
+          });
+          const capacity = (await app.get(`/agents/${second}/capacity`)).body;
+          expect(capacity.usedUnits).toBe(0);
+        },
+      ),
+    60_000,
+  );
 
-  test('a redelivered eventId is applied once', () =>
-    withLogs(() => app, async () => {
-      const s = await scenario(app, { agents: 0 });
-      const id = uniqueId('conv');
-      const request = JSON.stringify(requested(id, s));
-      const message = JSON.stringify(customerMessage(id, 'said once'));
-      await producer.send(id, request);
-      await producer.send(id, request);
-      await producer.send(id, message);
-      await producer.send(id, message);
-      await producer.send(id, message);
-      await producer.sendEvent(customerMessage(id, 'sentinel'));
+  test(
+    'a redelivered eventId is applied once',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          const s = await scenario(app, { agents: 0 });
+          const id = uniqueId('conv');
+          const request = JSON.stringify(requested(id, s));
+          const message = JSON.stringify(customerMessage(id, 'said once'));
+          await producer.send(id, request);
+          await producer.send(id, request);
+          await producer.send(id, message);
+          await producer.send(id, message);
+          await producer.send(id, message);
+          await producer.sendEvent(customerMessage(id, 'sentinel'));
 
-      expect(await transcriptHas(app, id, 2)).toEqual(['said once', 'sentinel']);
-      const published = await waitForOutboundToMatchAudit(app, reader, id);
-      expect(published.map((e) => e.type)).toEqual(['conversation.requested', 'conversation.customer_message', 'conversation.customer_message']);
-      // No crash happened: not even a duplicate publication.
-      expect(reader.conversationEvents(id)).toHaveLength(3);
-      // A duplicate is acknowledged, not dead-lettered.
-      expect(reader.deadLetters(id).filter(ofGroup(app))).toEqual([]);
-    }), 60_000);
+          expect(await transcriptHas(app, id, 2)).toEqual(['said once', 'sentinel']);
+          const published = await waitForOutboundToMatchAudit(app, reader, id);
+          expect(published.map((e) => e.type)).toEqual([
+            'conversation.requested',
+            'conversation.customer_message',
+            'conversation.customer_message',
+          ]);
+          // No crash happened: not even a duplicate publication.
+          expect(reader.conversationEvents(id)).toHaveLength(3);
+          // A duplicate is acknowledged, not dead-lettered.
+          expect(reader.deadLetters(id).filter(ofGroup(app))).toEqual([]);
+        },
+      ),
+    60_000,
+  );
 
-  test('bad records go to the dead-letter topic with their bytes, headers and reason; good ones after them are applied', () =>
-    withLogs(() => app, async () => {
-      const s = await scenario(app, { agents: 1 });
-      const id = uniqueId('conv');
-      const nobody = uniqueId('conv');
-      await producer.sendEvent(requested(id, s));
+  test(
+    'bad records go to the dead-letter topic with their bytes, headers and reason; good ones after them are applied',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          const s = await scenario(app, { agents: 1 });
+          const id = uniqueId('conv');
+          const nobody = uniqueId('conv');
+          await producer.sendEvent(requested(id, s));
 
-      const notJson = Buffer.from('{"eventId": "oops", this is not json');
-      const invalid = Buffer.from(JSON.stringify({ ...customerMessage(id, 'never'), occurredAt: 'yesterday' }));
-      const unknown = Buffer.from(JSON.stringify(channelEvent('customer.sneezed', id, { loudly: true })));
-      const illegal = Buffer.from(JSON.stringify(voiceTransferred(id, s.agentIds[0], { toExternalNumber: '+4511111111' })));
-      const orphan = Buffer.from(JSON.stringify(customerMessage(nobody, 'anyone there?')));
+          const notJson = Buffer.from('{"eventId": "oops", this is not json');
+          const invalid = Buffer.from(JSON.stringify({ ...customerMessage(id, 'never'), occurredAt: 'yesterday' }));
+          const unknown = Buffer.from(JSON.stringify(channelEvent('customer.sneezed', id, { loudly: true })));
+          const illegal = Buffer.from(
+            JSON.stringify(voiceTransferred(id, s.agentIds[0], { toExternalNumber: '+4511111111' })),
+          );
+          const orphan = Buffer.from(JSON.stringify(customerMessage(nobody, 'anyone there?')));
 
-      const sent = {
-        notJson: await producer.send(id, notJson, { 'trace-id': 'trace-not-json' }),
-        invalid: await producer.send(id, invalid),
-        unknown: await producer.send(id, unknown),
-        illegal: await producer.send(id, illegal, { 'trace-id': 'trace-illegal' }),
-        orphan: await producer.send(nobody, orphan),
-      };
-      await producer.sendEvent(customerMessage(id, 'after the bad ones'));
+          const sent = {
+            notJson: await producer.send(id, notJson, { 'trace-id': 'trace-not-json' }),
+            invalid: await producer.send(id, invalid),
+            unknown: await producer.send(id, unknown),
+            illegal: await producer.send(id, illegal, { 'trace-id': 'trace-illegal' }),
+            orphan: await producer.send(nobody, orphan),
+          };
+          await producer.sendEvent(customerMessage(id, 'after the bad ones'));
 
-      expect(await transcriptHas(app, id, 1)).toEqual(['after the bad ones']);
-      const letters = await pollUntil('four dead letters for the conversation', () => {
-        const found = reader.deadLetters(id).filter(ofGroup(app));
-        return found.length >= 4 ? found : undefined;
-      }, { timeoutMs: 15_000 });
-      const [orphanLetter] = await pollUntil('the dead letter of an unknown conversation', () => {
-        const found = reader.deadLetters(nobody).filter(ofGroup(app));
-        return found.length >= 1 ? found : undefined;
-      }, { timeoutMs: 15_000 });
-      expect(letters).toHaveLength(4);
+          expect(await transcriptHas(app, id, 1)).toEqual(['after the bad ones']);
+          const letters = await pollUntil(
+            'four dead letters for the conversation',
+            () => {
+              const found = reader.deadLetters(id).filter(ofGroup(app));
+              return found.length >= 4 ? found : undefined;
+            },
+            { timeoutMs: 15_000 },
+          );
+          const [orphanLetter] = await pollUntil(
+            'the dead letter of an unknown conversation',
+            () => {
+              const found = reader.deadLetters(nobody).filter(ofGroup(app));
+              return found.length >= 1 ? found : undefined;
+            },
+            { timeoutMs: 15_000 },
+          );
+          expect(letters).toHaveLength(4);
 
-      const expectations = [
-        { bytes: notJson, at: sent.notJson, kind: 'malformed', field: 'value', reason: /not valid JSON/, trace: 'trace-not-json' },
-        { bytes: invalid, at: sent.invalid, kind: 'invalid', field: 'occurredAt', reason: /occurredAt/ },
-        { bytes: unknown, at: sent.unknown, kind: 'unknown_type', field: 'type', reason: /customer\.sneezed/ },
-        { bytes: illegal, at: sent.illegal, kind: 'not_allowed', reason: /status reason is 'open'/, statusReason: 'open', trace: 'trace-illegal' },
-        { bytes: orphan, at: sent.orphan, kind: 'not_found', reason: new RegExp(`conversation '${nobody}' does not exist`) },
-      ];
-      [...letters, orphanLetter].forEach((letter, i) => {
-        const expected = expectations[i];
-        expect(letter.value!.equals(expected.bytes)).toBe(true);
-        expect(letter.key).toBe(i === 4 ? nobody : id);
-        expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(TOPICS.channelEvents);
-        expect(letter.headers[DLQ_HEADERS.originalPartition]).toBe(String(expected.at.partition));
-        expect(letter.headers[DLQ_HEADERS.originalOffset]).toBe(expected.at.offset);
-        expect(letter.headers[DLQ_HEADERS.errorKind]).toBe(expected.kind);
-        expect(letter.headers[DLQ_HEADERS.reason]).toMatch(expected.reason);
-        if (expected.field) expect(letter.headers[DLQ_HEADERS.field]).toBe(expected.field);
-        if (expected.statusReason) expect(letter.headers[DLQ_HEADERS.statusReason]).toBe(expected.statusReason);
-        if (expected.trace) expect(letter.headers['trace-id']).toBe(expected.trace);
-        const at = Date.parse(letter.headers[DLQ_HEADERS.timestamp]);
-        expect(Math.abs(Date.now() - at)).toBeLessThan(120_000);
-      });
+          const expectations = [
+            {
+              bytes: notJson,
+              at: sent.notJson,
+              kind: 'malformed',
+              field: 'value',
+              reason: /not valid JSON/,
+              trace: 'trace-not-json',
+            },
+            { bytes: invalid, at: sent.invalid, kind: 'invalid', field: 'occurredAt', reason: /occurredAt/ },
+            { bytes: unknown, at: sent.unknown, kind: 'unknown_type', field: 'type', reason: /customer\.sneezed/ },
+            {
+              bytes: illegal,
+              at: sent.illegal,
+              kind: 'not_allowed',
+              reason: /status reason is 'open'/,
+              statusReason: 'open',
+              trace: 'trace-illegal',
+            },
+            {
+              bytes: orphan,
+              at: sent.orphan,
+              kind: 'not_found',
+              reason: new RegExp(`conversation '${nobody}' does not exist`),
+            },
+          ];
+          [...letters, orphanLetter].forEach((letter, i) => {
+            const expected = expectations[i];
+            expect(letter.value!.equals(expected.bytes)).toBe(true);
+            expect(letter.key).toBe(i === 4 ? nobody : id);
+            expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(TOPICS.channelEvents);
+            expect(letter.headers[DLQ_HEADERS.originalPartition]).toBe(String(expected.at.partition));
+            expect(letter.headers[DLQ_HEADERS.originalOffset]).toBe(expected.at.offset);
+            expect(letter.headers[DLQ_HEADERS.errorKind]).toBe(expected.kind);
+            expect(letter.headers[DLQ_HEADERS.reason]).toMatch(expected.reason);
+            if (expected.field) expect(letter.headers[DLQ_HEADERS.field]).toBe(expected.field);
+            if (expected.statusReason) expect(letter.headers[DLQ_HEADERS.statusReason]).toBe(expected.statusReason);
+            if (expected.trace) expect(letter.headers['trace-id']).toBe(expected.trace);
+            const at = Date.parse(letter.headers[DLQ_HEADERS.timestamp]);
+            expect(Math.abs(Date.now() - at)).toBeLessThan(120_000);
+          });
 
-      // Nothing of the bad records reached the conversation.
-      const audit = await auditTrail(app, id);
-      expect(audit.map((e) => e.type)).toEqual(['conversation.requested', 'conversation.customer_message']);
-    }), 60_000);
+          // Nothing of the bad records reached the conversation.
+          const audit = await auditTrail(app, id);
+          expect(audit.map((e) => e.type)).toEqual(['conversation.requested', 'conversation.customer_message']);
+        },
+      ),
+    60_000,
+  );
 });
 
 describe('ChannelEventGateway (in process)', () => {
@@ -322,7 +410,9 @@ describe('ChannelEventGateway (in process)', () => {
     await groupAtEnd(admin, groupId, [TOPICS.channelEvents]);
     const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
     const letters: DeadLetter[] = [];
-    const deadLetters = { write: async (letter: DeadLetter) => void letters.push(letter) } as unknown as DeadLetterWriter;
+    const deadLetters = {
+      write: async (letter: DeadLetter) => void letters.push(letter),
+    } as unknown as DeadLetterWriter;
     const id = uniqueId('conv');
     let failing = true;
     const attempts: string[] = [];
@@ -341,7 +431,9 @@ describe('ChannelEventGateway (in process)', () => {
     });
     gateway.start();
     try {
-      await pollUntil('the gateway to join its group', () => (gateway.state === 'running' ? true : undefined), { timeoutMs: 20_000 });
+      await pollUntil('the gateway to join its group', () => (gateway.state === 'running' ? true : undefined), {
+        timeoutMs: 20_000,
+      });
       const event = customerMessage(id, 'eventually');
       const at = await producer.sendEvent(event);
       const committed = async () => {
@@ -356,10 +448,14 @@ describe('ChannelEventGateway (in process)', () => {
       expect(letters).toEqual([]);
 
       failing = false;
-      await pollUntil('the offset to be committed past the record', async () => ((await committed()) === String(BigInt(at.offset) + 1n) ? true : undefined), {
-        timeoutMs: 15_000,
-        intervalMs: 100,
-      });
+      await pollUntil(
+        'the offset to be committed past the record',
+        async () => ((await committed()) === String(BigInt(at.offset) + 1n) ? true : undefined),
+        {
+          timeoutMs: 15_000,
+          intervalMs: 100,
+        },
+      );
       expect(attempts.every((a) => a === event.eventId)).toBe(true);
       expect(gateway.stats.applied).toBeGreaterThanOrEqual(1);
       expect(gateway.healthy).toBe(true);
@@ -388,7 +484,12 @@ const produceAtRate = async (events: { conversationId: string }[], intervalMs: n
 };
 
 /** Each conversation's transcript is exactly its messages, each once, in order; and the outbound topic carries its audit trail. */
-const expectExactlyOnce = async (app: AppProcess, ids: string[], texts: (id: string) => string[], events: { eventId: string; conversationId: string }[]) => {
+const expectExactlyOnce = async (
+  app: AppProcess,
+  ids: string[],
+  texts: (id: string) => string[],
+  events: { eventId: string; conversationId: string }[],
+) => {
   for (const id of ids) {
     const expected = texts(id);
     await transcriptHas(app, id, expected.length, 30_000);
@@ -409,72 +510,102 @@ const expectExactlyOnce = async (app: AppProcess, ids: string[], texts: (id: str
 describe('faults', () => {
   let app: AppProcess | undefined;
 
-  test('the service killed (SIGKILL) mid-stream loses and double-applies nothing', () =>
-    withLogs(() => app, async () => {
-      app = await launch('sigkill');
-      const s = await scenario(app, { agents: 0 });
-      const { ids, texts, events } = stream(s, 10, 8, 'kill');
-      const progress = { sent: 0 };
-      const producing = produceAtRate(events, 20, progress);
+  test(
+    'the service killed (SIGKILL) mid-stream loses and double-applies nothing',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          app = await launch('sigkill');
+          const s = await scenario(app, { agents: 0 });
+          const { ids, texts, events } = stream(s, 10, 8, 'kill');
+          const progress = { sent: 0 };
+          const producing = produceAtRate(events, 20, progress);
 
-      const first = app;
-      await pollUntil('the service to have published some of the stream', () => {
-        const published = ids.reduce((n, id) => n + reader.conversationEvents(id).length, 0);
-        return published >= 20 ? published : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 10 });
-      await first.kill9();
-      const sentAtKill = progress.sent;
-      expect(sentAtKill).toBeLessThan(events.length);
+          const first = app;
+          await pollUntil(
+            'the service to have published some of the stream',
+            () => {
+              const published = ids.reduce((n, id) => n + reader.conversationEvents(id).length, 0);
+              return published >= 20 ? published : undefined;
+            },
+            { timeoutMs: 20_000, intervalMs: 10 },
+          );
+          await first.kill9();
+          const sentAtKill = progress.sent;
+          expect(sentAtKill).toBeLessThan(events.length);
 
-      app = await first.restart();
-      apps.push(app);
-      await producing;
-      await expectExactlyOnce(app, ids, texts, events);
-      const duplicates = ids.reduce((n, id) => n + reader.conversationEvents(id).length, 0) - ids.reduce((n, id) => n + new Set(reader.conversationEvents(id).map((e) => e.eventId)).size, 0);
-      // Duplicates after a crash are allowed (same eventId); losses and reordering are not.
-      console.log(`SIGKILL after ${sentAtKill}/${events.length} records produced; ${duplicates} outbound duplicate(s) after the restart`);
-    }), 120_000);
+          app = await first.restart();
+          apps.push(app);
+          await producing;
+          await expectExactlyOnce(app, ids, texts, events);
+          const duplicates =
+            ids.reduce((n, id) => n + reader.conversationEvents(id).length, 0) -
+            ids.reduce((n, id) => n + new Set(reader.conversationEvents(id).map((e) => e.eventId)).size, 0);
+          // Duplicates after a crash are allowed (same eventId); losses and reordering are not.
+          console.log(
+            `SIGKILL after ${sentAtKill}/${events.length} records produced; ${duplicates} outbound duplicate(s) after the restart`,
+          );
+        },
+      ),
+    120_000,
+  );
 
-  test('the broker restarted mid-stream: /health reports it, the service recovers, nothing is lost', () =>
-    withLogs(() => app, async () => {
-      app = await launch('broker-restart');
-      const current = app;
-      const s = await scenario(current, { agents: 1, agentCapacity: 10 });
-      const { ids, texts, events } = stream(s, 4, 4, 'broker');
-      const perPhase = [events.slice(0, 4 + 2 * 4), events.slice(4 + 2 * 4, 4 + 3 * 4), events.slice(4 + 3 * 4)];
+  test(
+    'the broker restarted mid-stream: /health reports it, the service recovers, nothing is lost',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          app = await launch('broker-restart');
+          const current = app;
+          const s = await scenario(current, { agents: 1, agentCapacity: 10 });
+          const { ids, texts, events } = stream(s, 4, 4, 'broker');
+          const perPhase = [events.slice(0, 4 + 2 * 4), events.slice(4 + 2 * 4, 4 + 3 * 4), events.slice(4 + 3 * 4)];
 
-      for (const event of perPhase[0]) await producer.sendEvent(event);
-      for (const id of ids) await transcriptHas(current, id, 2);
-      expect((await health(current)).kafka?.healthy).toBe(true);
+          for (const event of perPhase[0]) await producer.sendEvent(event);
+          for (const id of ids) await transcriptHas(current, id, 2);
+          expect((await health(current)).kafka?.healthy).toBe(true);
 
-      // Mid-stream: records acknowledged by the broker but perhaps not yet consumed when it goes down.
-      for (const event of perPhase[1]) await producer.sendEvent(event);
-      await brokerScript('stop.sh');
-      const down = await pollUntil('/health to report kafka unhealthy', async () => {
-        const h = await health(current);
-        return h.status === 503 && h.kafka?.healthy === false ? h : undefined;
-      }, { timeoutMs: 15_000, intervalMs: 200 });
-      expect(down.kafka?.detail).toMatch(/unreachable/);
+          // Mid-stream: records acknowledged by the broker but perhaps not yet consumed when it goes down.
+          for (const event of perPhase[1]) await producer.sendEvent(event);
+          await brokerScript('stop.sh');
+          const down = await pollUntil(
+            '/health to report kafka unhealthy',
+            async () => {
+              const h = await health(current);
+              return h.status === 503 && h.kafka?.healthy === false ? h : undefined;
+            },
+            { timeoutMs: 15_000, intervalMs: 200 },
+          );
+          expect(down.kafka?.detail).toMatch(/unreachable/);
 
-      // The store still takes commands; their events wait for the broker.
-      const picked = await command(current, ids[0], 'pick', s.agentIds[0]);
-      expect(picked.statusReason).toBe('active');
+          // The store still takes commands; their events wait for the broker.
+          const picked = await command(current, ids[0], 'pick', s.agentIds[0]);
+          expect(picked.statusReason).toBe('active');
 
-      await brokerScript('start.sh');
-      await pollUntil('/health to report kafka healthy again', async () => {
-        const h = await health(current);
-        return h.status === 200 && h.kafka?.healthy === true ? h : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 250 });
+          await brokerScript('start.sh');
+          await pollUntil(
+            '/health to report kafka healthy again',
+            async () => {
+              const h = await health(current);
+              return h.status === 200 && h.kafka?.healthy === true ? h : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 250 },
+          );
 
-      await producer.reconnect();
-      await reader.restart();
-      for (const event of perPhase[2]) await producer.sendEvent(event);
+          await producer.reconnect();
+          await reader.restart();
+          for (const event of perPhase[2]) await producer.sendEvent(event);
 
-      await expectExactlyOnce(current, ids, texts, events);
-      const published = await waitForOutboundToMatchAudit(current, reader, ids[0]);
-      // The pick made while the broker was down was published once it was back.
-      const pick = published.find((e) => e.type === 'conversation.picked');
-      expect(pick).toMatchObject({ actor: { kind: 'agent', id: s.agentIds[0] }, statusReason: 'active' });
-      expect(pick!.position).toBeLessThanOrEqual(picked.position);
-    }), 150_000);
+          await expectExactlyOnce(current, ids, texts, events);
+          const published = await waitForOutboundToMatchAudit(current, reader, ids[0]);
+          // The pick made while the broker was down was published once it was back.
+          const pick = published.find((e) => e.type === 'conversation.picked');
+          expect(pick).toMatchObject({ actor: { kind: 'agent', id: s.agentIds[0] }, statusReason: 'active' });
+          expect(pick!.position).toBeLessThanOrEqual(picked.position);
+        },
+      ),
+    150_000,
+  );
 });

@@ -1,7 +1,7 @@
-import { ConfigurationCommands, ConversationCommands, StreamCache } from '../../libs/command-handling/src';
-import { Channel, ConversationCommand, DomainError } from '../../libs/domain/src';
-import { EventStore } from '../../libs/event-store/src';
-import { ManualClock } from '../../libs/scheduling/src/clock/clock';
+import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
+import { Channel, ConversationCommand, DomainError } from '#domain';
+import { EventStore } from '#event-store';
+import { ManualClock } from '#clock';
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed from its seed. */
 export const prng = (seed: number) => () => {
@@ -37,20 +37,30 @@ export class RandomRun {
     const operator = { kind: 'system' as const, id: 'operator-test' };
     for (const q of QUEUES) await this.configuration.configureQueue(q, `Queue ${q}`, operator);
     for (const channel of CHANNELS) {
-      await this.configuration.configureWorkstream(`ws-${channel}`, {
-        channel,
-        distribution: 'pick',
-        capacityUnits: 1 + Math.floor(this.random() * 2),
-        wrapUpCapacityBlock: this.pick(['always', 'never', { minutes: 5 }]),
-        keepSameAgent: channel === 'persistent_chat',
-        agentDisconnectTimeoutSeconds: 60,
-        waitingInactivityTimeoutSeconds: 600,
-        offerTimeoutSeconds: 30,
-      }, operator);
+      await this.configuration.configureWorkstream(
+        `ws-${channel}`,
+        {
+          channel,
+          distribution: 'pick',
+          capacityUnits: 1 + Math.floor(this.random() * 2),
+          wrapUpCapacityBlock: this.pick(['always', 'never', { minutes: 5 }]),
+          keepSameAgent: channel === 'persistent_chat',
+          agentDisconnectTimeoutSeconds: 60,
+          waitingInactivityTimeoutSeconds: 600,
+          offerTimeoutSeconds: 30,
+        },
+        operator,
+      );
     }
     for (const agentId of AGENTS) {
-      await this.configuration.agent({ type: 'configureAgent', agentId, name: agentId, capacityUnits: 4, queueIds: QUEUES }, operator);
-      await this.configuration.agent({ type: 'changePresence', agentId, status: 'available' }, { kind: 'agent', id: agentId });
+      await this.configuration.agent(
+        { type: 'configureAgent', agentId, name: agentId, capacityUnits: 4, queueIds: QUEUES },
+        operator,
+      );
+      await this.configuration.agent(
+        { type: 'changePresence', agentId, status: 'available' },
+        { kind: 'agent', id: agentId },
+      );
     }
   }
 
@@ -61,7 +71,12 @@ export class RandomRun {
       this.clock.advance(Math.floor(this.random() * 20));
       const command = this.next();
       try {
-        const result = await this.commands.execute(command, { actor: command.type.startsWith('customer') || command.type === 'request' ? 'customer' : { kind: 'agent', id: 'agentId' in command ? command.agentId : 'x' } });
+        const result = await this.commands.execute(command, {
+          actor:
+            command.type.startsWith('customer') || command.type === 'request'
+              ? 'customer'
+              : { kind: 'agent', id: 'agentId' in command ? command.agentId : 'x' },
+        });
         position = Math.max(position, result.position);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -75,14 +90,38 @@ export class RandomRun {
       const conversationId = `c${this.conversations.length}`;
       this.conversations.push(conversationId);
       const channel = this.pick(CHANNELS);
-      return { type: 'request', conversationId, channel, workstreamId: `ws-${channel}`, queueId: this.pick(QUEUES), customer: { id: `cust-${conversationId}`, authenticated: true } };
+      return {
+        type: 'request',
+        conversationId,
+        channel,
+        workstreamId: `ws-${channel}`,
+        queueId: this.pick(QUEUES),
+        customer: { id: `cust-${conversationId}`, authenticated: true },
+      };
     }
     const conversationId = this.pick(this.conversations);
     const agentId = this.pick(AGENTS);
-    const kind = this.pick(['pick', 'end', 'closeSession', 'release', 'resume', 'resolve', 'transfer', 'agentMessage', 'customerMessage', 'customerEnd', 'customerDisconnect'] as const);
+    const kind = this.pick([
+      'pick',
+      'end',
+      'closeSession',
+      'release',
+      'resume',
+      'resolve',
+      'transfer',
+      'agentMessage',
+      'customerMessage',
+      'customerEnd',
+      'customerDisconnect',
+    ] as const);
     switch (kind) {
       case 'transfer':
-        return { type: 'transfer', conversationId, agentId, target: this.random() < 0.5 ? { toAgentId: this.pick(AGENTS) } : { toQueueId: this.pick(QUEUES) } };
+        return {
+          type: 'transfer',
+          conversationId,
+          agentId,
+          target: this.random() < 0.5 ? { toAgentId: this.pick(AGENTS) } : { toQueueId: this.pick(QUEUES) },
+        };
       case 'agentMessage':
         return { type: 'agentMessage', conversationId, agentId, text: `reply ${Math.floor(this.random() * 1000)}` };
       case 'customerMessage':

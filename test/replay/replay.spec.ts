@@ -3,8 +3,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SqliteEventStore } from '../../libs/event-store/src';
-import { Db, ProjectionRunner, ReadModels, allProjections, compareReadModels, openReadModelDb, rebuild } from '../../libs/read-models/src';
+import { SqliteEventStore } from '#event-store';
+import {
+  Db,
+  ProjectionRunner,
+  ReadModels,
+  allProjections,
+  compareReadModels,
+  openReadModelDb,
+  rebuild,
+} from '#read-models';
 import { RandomRun } from './random-run';
 
 const SEED = Number(process.env.REPLAY_SEED ?? 20261121);
@@ -86,7 +94,11 @@ describe(`replay (seed ${SEED})`, () => {
   });
 
   describe('the replay command', () => {
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, [REPLAY_CLI, ...args], { env: { ...process.env, OMNICHANNEL_DATA_DIR: dir }, maxBuffer: 64 * 1024 * 1024 });
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [REPLAY_CLI, ...args], {
+        env: { ...process.env, OMNICHANNEL_DATA_DIR: dir },
+        maxBuffer: 64 * 1024 * 1024,
+      });
 
     beforeAll(() => {
       if (!existsSync(REPLAY_CLI)) throw new Error(`${REPLAY_CLI} is missing: run npm run build first (npm test does)`);

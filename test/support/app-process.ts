@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** The built entry point; `OMNICHANNEL_E2E_MAIN_JS` points the suites at another build. */
-export const MAIN_JS = process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
+export const MAIN_JS =
+  process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
 
 const HEALTH_DEADLINE_MS = 20_000;
 /** Longer than the service's own 10 s X-Min-Position wait, which a graceful stop lets finish. */
@@ -56,7 +57,9 @@ export async function pollUntil<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -127,7 +130,13 @@ export class AppProcess {
     const port = await freePort();
     const env = { ...(options.env ?? {}) };
     // No Kafka, no EventStoreDB, no inherited test clock: the embedded store, as `npm start` runs it.
-    const { KAFKA_BROKERS: _k, EVENTSTORE_CONNECTION_STRING: _e, OMNICHANNEL_TEST_CLOCK: _c, OMNICHANNEL_TEST_CLOCK_START: _s, ...inherited } = process.env;
+    const {
+      KAFKA_BROKERS: _k,
+      EVENTSTORE_CONNECTION_STRING: _e,
+      OMNICHANNEL_TEST_CLOCK: _c,
+      OMNICHANNEL_TEST_CLOCK_START: _s,
+      ...inherited
+    } = process.env;
     const child = spawn(process.execPath, [MAIN_JS], {
       cwd: REPO_ROOT,
       env: { ...inherited, NO_COLOR: '1', ...env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir },
@@ -138,7 +147,7 @@ export class AppProcess {
       await app.waitForHealth(options.healthDeadlineMs ?? HEALTH_DEADLINE_MS);
     } catch (error) {
       if (app.running) await app.kill9();
-      throw new Error(`${(error as Error).message}\n--- service output ---\n${app.logs}`);
+      throw new Error(`${(error as Error).message}\n--- service output ---\n${app.logs}`, { cause: error });
     }
     return app;
   }
@@ -164,7 +173,9 @@ export class AppProcess {
       { timeoutMs: deadlineMs },
     ).catch((error: Error) => {
       // An early exit is final: report it rather than the timeout.
-      throw this.running ? error : new Error(`the service exited before it was healthy (${JSON.stringify(this.exitInfo)})`);
+      throw this.running
+        ? error
+        : new Error(`the service exited before it was healthy (${JSON.stringify(this.exitInfo)})`);
     });
   }
 
@@ -179,11 +190,18 @@ export class AppProcess {
   }
 
   private async terminate(signal: NodeJS.Signals) {
-    if (process.env.E2E_SHOW_LOGS) process.stdout.write(`--- service on port ${this.port} (${signal}) ---\n${this.logs}\n`);
+    if (process.env.E2E_SHOW_LOGS)
+      process.stdout.write(`--- service on port ${this.port} (${signal}) ---\n${this.logs}\n`);
     if (this.running) this.child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`process ${this.pid} did not exit within ${EXIT_DEADLINE_MS} ms of ${signal}\n${this.logs}`)), EXIT_DEADLINE_MS);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`process ${this.pid} did not exit within ${EXIT_DEADLINE_MS} ms of ${signal}\n${this.logs}`),
+          ),
+        EXIT_DEADLINE_MS,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);
@@ -203,7 +221,12 @@ export class AppProcess {
 
   // ---- a tiny HTTP client ----
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
@@ -224,7 +247,8 @@ export class AppProcess {
   }
 
   get<T = any>(path: string, options: GetOptions = {}): Promise<HttpResponse<T>> {
-    const headers: Record<string, string> = options.minPosition === undefined ? {} : { 'x-min-position': String(options.minPosition) };
+    const headers: Record<string, string> =
+      options.minPosition === undefined ? {} : { 'x-min-position': String(options.minPosition) };
     return this.request<T>('GET', path, undefined, headers);
   }
 }
@@ -235,7 +259,9 @@ export class AppProcess {
  */
 export function expectStatus<T>(response: HttpResponse<T>, status: number): T {
   if (response.status !== status) {
-    throw new Error(`${response.request} answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `${response.request} answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`,
+    );
   }
   return response.body;
 }

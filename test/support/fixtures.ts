@@ -38,7 +38,11 @@ export async function createQueue(app: AppProcess, id = uniqueId('queue')): Prom
   return id;
 }
 
-export async function createWorkstream(app: AppProcess, overrides: Partial<WorkstreamBody> = {}, id = uniqueId('ws')): Promise<string> {
+export async function createWorkstream(
+  app: AppProcess,
+  overrides: Partial<WorkstreamBody> = {},
+  id = uniqueId('ws'),
+): Promise<string> {
   expectStatus(await app.put(`/workstreams/${id}`, workstreamBody(overrides)), 200);
   return id;
 }
@@ -52,7 +56,10 @@ export interface AgentOptions {
 }
 
 /** PUT /agents/{id} then PUT /agents/{id}/presence. */
-export async function createAgent(app: AppProcess, { id = uniqueId('agent'), capacityUnits = 3, queueIds, presence = 'available' }: AgentOptions): Promise<string> {
+export async function createAgent(
+  app: AppProcess,
+  { id = uniqueId('agent'), capacityUnits = 3, queueIds, presence = 'available' }: AgentOptions,
+): Promise<string> {
   expectStatus(await app.put(`/agents/${id}`, { name: `Agent ${id}`, capacityUnits, queueIds }), 200);
   expectStatus(await app.put(`/agents/${id}/presence`, { status: presence }), 200);
   return id;
@@ -72,13 +79,18 @@ export interface Scenario extends Route {
 /** A queue, a workstream (with overrides) and `agents` available agents in that queue. */
 export async function scenario(
   app: AppProcess,
-  { workstream = {}, agents = 1, agentCapacity = 3 }: { workstream?: Partial<WorkstreamBody>; agents?: number; agentCapacity?: number } = {},
+  {
+    workstream = {},
+    agents = 1,
+    agentCapacity = 3,
+  }: { workstream?: Partial<WorkstreamBody>; agents?: number; agentCapacity?: number } = {},
 ): Promise<Scenario> {
   const queueId = await createQueue(app);
   const body = workstreamBody(workstream);
   const workstreamId = await createWorkstream(app, body);
   const agentIds: string[] = [];
-  for (let i = 0; i < agents; i++) agentIds.push(await createAgent(app, { capacityUnits: agentCapacity, queueIds: [queueId] }));
+  for (let i = 0; i < agents; i++)
+    agentIds.push(await createAgent(app, { capacityUnits: agentCapacity, queueIds: [queueId] }));
   return { channel: body.channel, workstreamId, queueId, agentIds };
 }
 
@@ -92,7 +104,11 @@ export interface ChannelEvent {
   payload: Record<string, unknown>;
 }
 
-export const channelEvent = (type: string, conversationId: string, payload: Record<string, unknown> = {}): ChannelEvent => ({
+export const channelEvent = (
+  type: string,
+  conversationId: string,
+  payload: Record<string, unknown> = {},
+): ChannelEvent => ({
   eventId: randomUUID(),
   type,
   conversationId,
@@ -106,12 +122,15 @@ export const requested = (
   customer = { id: uniqueId('customer'), authenticated: true },
 ): ChannelEvent => channelEvent('conversation.requested', conversationId, { channel, workstreamId, queueId, customer });
 
-export const customerMessage = (conversationId: string, text: string) => channelEvent('customer.message', conversationId, { text });
+export const customerMessage = (conversationId: string, text: string) =>
+  channelEvent('customer.message', conversationId, { text });
 export const customerEnded = (conversationId: string) => channelEvent('customer.ended', conversationId);
 export const customerDisconnected = (conversationId: string) => channelEvent('customer.disconnected', conversationId);
 export const customerReconnected = (conversationId: string) => channelEvent('customer.reconnected', conversationId);
-export const agentDisconnected = (conversationId: string, agentId: string) => channelEvent('agent.disconnected', conversationId, { agentId });
-export const agentReconnected = (conversationId: string, agentId: string) => channelEvent('agent.reconnected', conversationId, { agentId });
+export const agentDisconnected = (conversationId: string, agentId: string) =>
+  channelEvent('agent.disconnected', conversationId, { agentId });
+export const agentReconnected = (conversationId: string, agentId: string) =>
+  channelEvent('agent.reconnected', conversationId, { agentId });
 
 export type TransferTarget = { toAgentId: string } | { toQueueId: string } | { toExternalNumber: string };
 
@@ -123,12 +142,17 @@ export const voiceTransferred = (conversationId: string, byAgentId: string, targ
 /** POST /channel-events, expecting 202 `{position}`; returns the position. */
 export async function send(app: AppProcess, event: ChannelEvent): Promise<number> {
   const body = expectStatus(await app.post<{ position: number }>('/channel-events', event), 202);
-  if (typeof body.position !== 'number') throw new Error(`expected {position} for ${event.type}, got ${JSON.stringify(body)}`);
+  if (typeof body.position !== 'number')
+    throw new Error(`expected {position} for ${event.type}, got ${JSON.stringify(body)}`);
   return body.position;
 }
 
 /** A new conversation on the route; returns its id and the position of its request. */
-export async function startConversation(app: AppProcess, route: Route, id = uniqueId('conv')): Promise<{ conversationId: string; position: number }> {
+export async function startConversation(
+  app: AppProcess,
+  route: Route,
+  id = uniqueId('conv'),
+): Promise<{ conversationId: string; position: number }> {
   const position = await send(app, requested(id, route));
   return { conversationId: id, position };
 }
@@ -147,7 +171,10 @@ export async function command(
   agentId: string,
   extra: Record<string, unknown> = {},
 ): Promise<CommandResult> {
-  return expectStatus(await app.post<CommandResult>(`/conversations/${conversationId}/${name}`, { agentId, ...extra }), 200);
+  return expectStatus(
+    await app.post<CommandResult>(`/conversations/${conversationId}/${name}`, { agentId, ...extra }),
+    200,
+  );
 }
 
 /** GET /conversations/{id} as of `minPosition`. */
@@ -168,12 +195,19 @@ export async function capacity(app: AppProcess, agentId: string, minPosition?: n
 }
 
 /** `{used, free}` of an agent: compact for step-by-step capacity checks. */
-export async function units(app: AppProcess, agentId: string, minPosition?: number): Promise<{ used: number; free: number }> {
+export async function units(
+  app: AppProcess,
+  agentId: string,
+  minPosition?: number,
+): Promise<{ used: number; free: number }> {
   const c = await capacity(app, agentId, minPosition);
   return { used: c.usedUnits, free: c.freeUnits };
 }
 
 export async function eventTypes(app: AppProcess, conversationId: string, minPosition?: number): Promise<string[]> {
-  const events = expectStatus(await app.get<{ type: string }[]>(`/conversations/${conversationId}/events`, { minPosition }), 200);
+  const events = expectStatus(
+    await app.get<{ type: string }[]>(`/conversations/${conversationId}/events`, { minPosition }),
+    200,
+  );
   return events.map((e) => e.type);
 }

@@ -14,7 +14,12 @@ import { Readiness } from './health/readiness';
 import { ErrorFilter } from './http/error-filter';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import { ChangePresenceHandler, ConfigureAgentHandler, ConfigureQueueHandler, ConfigureWorkstreamHandler } from './setup/setup.handlers';
+import {
+  ChangePresenceHandler,
+  ConfigureAgentHandler,
+  ConfigureQueueHandler,
+  ConfigureWorkstreamHandler,
+} from './setup/setup.handlers';
 import { SetupController } from './setup/setup.controller';
 import { TestClockController } from './test-clock/test-clock.controller';
 
@@ -24,7 +29,12 @@ export class AppModule {
     return {
       module: AppModule,
       // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
-      imports: [CqrsModule.forRoot(), EngineModule.forRoot(config), SchedulingModule, ...(config.kafkaBrokers?.length ? [KafkaModule] : [])],
+      imports: [
+        CqrsModule.forRoot(),
+        EngineModule.forRoot(config),
+        SchedulingModule,
+        ...(config.kafkaBrokers?.length ? [KafkaModule] : []),
+      ],
       controllers: [
         SetupController,
         ConversationsController,

@@ -10,7 +10,8 @@ export interface Config {
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not '${env.PORT}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not '${env.PORT}'`);
   const manual = env.OMNICHANNEL_TEST_CLOCK === 'manual';
   const start = env.OMNICHANNEL_TEST_CLOCK_START;
   if (manual && start && Number.isNaN(Date.parse(start))) {
@@ -20,7 +21,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     port,
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
-    kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    kafkaBrokers: env.KAFKA_BROKERS
+      ? env.KAFKA_BROKERS.split(',')
+          .map((b) => b.trim())
+          .filter(Boolean)
+      : undefined,
     manualClockStart: manual ? new Date(start ? Date.parse(start) : Date.now()).toISOString() : undefined,
   };
 };

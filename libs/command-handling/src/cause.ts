@@ -1,4 +1,4 @@
-import { Actor } from '../../domain/src';
+import { Actor } from '#domain';
 
 /** Why a command runs: recorded in the metadata of every event it produces. */
 export interface Cause {

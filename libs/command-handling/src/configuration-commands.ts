@@ -9,11 +9,11 @@ import {
   evolveAgent,
   streamOf,
   streams,
-} from '../../domain/src';
-import { EventStore } from '../../event-store/src';
-import { Clock } from '../../scheduling/src/clock/clock';
+} from '#domain';
+import { EventStore } from '#event-store';
+import { Clock } from '#clock';
 import { withRetries } from './conflicts';
-import { toNewEvent } from './envelope';
+import { toNewEvent } from '#event-envelope';
 import { StreamCache } from './stream-cache';
 
 /** Workstreams, queues and agents: configuration written by an operator, and agent presence. */
@@ -25,7 +25,10 @@ export class ConfigurationCommands {
   ) {}
 
   configureWorkstream(workstreamId: string, settings: WorkstreamSettings, actor: Actor): Promise<number> {
-    return this.write({ type: 'workstream.configured', data: { workstreamId, ...settings }, at: this.clock.now() }, actor);
+    return this.write(
+      { type: 'workstream.configured', data: { workstreamId, ...settings }, at: this.clock.now() },
+      actor,
+    );
   }
 
   configureQueue(queueId: string, name: string, actor: Actor): Promise<number> {
@@ -54,7 +57,9 @@ export class ConfigurationCommands {
 
   /** Configuration replaces the previous one whole: last writer wins, so no revision is expected. */
   private async write(event: DomainEvent, actor: Actor): Promise<number> {
-    const { position } = await this.store.append([{ streamId: streamOf(event), expectedRevision: 'any', events: [toNewEvent(event, actor, {})] }]);
+    const { position } = await this.store.append([
+      { streamId: streamOf(event), expectedRevision: 'any', events: [toNewEvent(event, actor, {})] },
+    ]);
     return position;
   }
 }

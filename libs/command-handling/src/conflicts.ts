@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError } from '../../event-store/src';
+import { WrongExpectedRevisionError } from '#event-store';
 
 /** Optimistic concurrency: re-read and decide again, up to this many times. */
 export const MAX_ATTEMPTS = 25;
@@ -20,7 +20,8 @@ export async function withRetries<T>(attempt: () => Promise<T>, describe: () => 
       return await attempt();
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (n >= MAX_ATTEMPTS) throw new ConcurrencyConflictError(`${describe()}: too many concurrent changes, try again`);
+      if (n >= MAX_ATTEMPTS)
+        throw new ConcurrencyConflictError(`${describe()}: too many concurrent changes, try again`);
     }
   }
 }

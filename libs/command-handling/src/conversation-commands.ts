@@ -19,12 +19,12 @@ import {
   evolveWorkstream,
   streamOf,
   streams,
-} from '../../domain/src';
-import { AppendRequest, EventStore } from '../../event-store/src';
-import { Clock } from '../../scheduling/src/clock/clock';
+} from '#domain';
+import { AppendRequest, EventStore } from '#event-store';
+import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
 import { withRetries } from './conflicts';
-import { toNewEvent } from './envelope';
+import { toNewEvent } from '#event-envelope';
 import { LoadedStream, StreamCache } from './stream-cache';
 
 export interface ConversationCommandResult {
@@ -47,14 +47,23 @@ export class ConversationCommands {
   ) {}
 
   execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
-    return withRetries(() => this.attempt(command, cause), () => `${command.type} on conversation '${command.conversationId}'`);
+    return withRetries(
+      () => this.attempt(command, cause),
+      () => `${command.type} on conversation '${command.conversationId}'`,
+    );
   }
 
   private async attempt(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
     const conversation = await this.cache.load(streams.conversation(command.conversationId), evolveConversation);
     const s = conversation.state;
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
-      return { conversationId: command.conversationId, statusReason: s!.status, position: conversation.lastPosition, duplicate: true, events: [] };
+      return {
+        conversationId: command.conversationId,
+        statusReason: s!.status,
+        position: conversation.lastPosition,
+        duplicate: true,
+        events: [],
+      };
     }
     const overdue = s && !isTimerCommand(command) ? dueDeadline(s, this.clock.now()) : undefined;
     if (overdue) {
@@ -71,20 +80,42 @@ export class ConversationCommands {
       this.clock.now(),
     );
     if (decided.length === 0) {
-      return { conversationId: command.conversationId, statusReason: s!.status, position: conversation.lastPosition, events: [] };
+      return {
+        conversationId: command.conversationId,
+        statusReason: s!.status,
+        position: conversation.lastPosition,
+        events: [],
+      };
     }
     const after = decided
       .filter((e): e is ConversationEvent => e.type.startsWith('conversation.'))
       .reduce(evolveConversation, s);
     const actor = resolveActor(cause.actor, after!);
-    const requests = appendRequests(decided, [[streams.conversation(command.conversationId), conversation], ...agents], actor, cause, after!.status);
+    const requests = appendRequests(
+      decided,
+      [[streams.conversation(command.conversationId), conversation], ...agents],
+      actor,
+      cause,
+      after!.status,
+    );
     const result = await this.store.append(requests);
-    return { conversationId: command.conversationId, statusReason: after!.status, position: result.position, events: decided };
+    return {
+      conversationId: command.conversationId,
+      statusReason: after!.status,
+      position: result.position,
+      events: decided,
+    };
   }
 
   private loadAgents(ids: string[]): Promise<[string, LoadedStream<AgentState>][]> {
     return Promise.all(
-      ids.map(async (id) => [streams.agent(id), await this.cache.load<AgentState, AgentEvent>(streams.agent(id), evolveAgent)] as [string, LoadedStream<AgentState>]),
+      ids.map(
+        async (id) =>
+          [streams.agent(id), await this.cache.load<AgentState, AgentEvent>(streams.agent(id), evolveAgent)] as [
+            string,
+            LoadedStream<AgentState>,
+          ],
+      ),
     );
   }
 
@@ -93,12 +124,15 @@ export class ConversationCommands {
   }
 
   private async existingQueues(ids: string[]): Promise<Set<string>> {
-    const loaded = await Promise.all(ids.map((id) => this.cache.load<Queue, QueueEvent>(streams.queue(id), evolveQueue)));
+    const loaded = await Promise.all(
+      ids.map((id) => this.cache.load<Queue, QueueEvent>(streams.queue(id), evolveQueue)),
+    );
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
 
-const dueDeadline = (s: ConversationState, now: string) => deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
+const dueDeadline = (s: ConversationState, now: string) =>
+  deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
 
 /** The agents whose state the decision reads: those the command names and the current capacity holder. */
 const agentsInvolved = (command: ConversationCommand, s: ConversationState | undefined): string[] => {
@@ -134,8 +168,14 @@ const appendRequests = (
   for (const event of decided) {
     const streamId = streamOf(event);
     const revision = revisions.get(streamId) ?? -1;
-    const request = byStream.get(streamId) ?? { streamId, expectedRevision: revision < 0 ? 'no_stream' : revision, events: [] };
-    request.events.push(toNewEvent(event, actor, cause, event.type.startsWith('conversation.') ? statusReason : undefined));
+    const request = byStream.get(streamId) ?? {
+      streamId,
+      expectedRevision: revision < 0 ? 'no_stream' : revision,
+      events: [],
+    };
+    request.events.push(
+      toNewEvent(event, actor, cause, event.type.startsWith('conversation.') ? statusReason : undefined),
+    );
     byStream.set(streamId, request);
   }
   return [...byStream.values()];

@@ -1,5 +1,5 @@
 export * from './cause';
-export * from './envelope';
+export * from '#event-envelope';
 export * from './stream-cache';
 export * from './conversation-commands';
 export * from './configuration-commands';

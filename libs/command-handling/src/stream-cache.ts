@@ -1,6 +1,6 @@
-import { DomainEvent } from '../../domain/src';
-import { EventStore } from '../../event-store/src';
-import { toDomainEvent } from './envelope';
+import { DomainEvent } from '#domain';
+import { EventStore } from '#event-store';
+import { toDomainEvent } from '#event-envelope';
 
 export interface LoadedStream<S> {
   state: S | undefined;
@@ -23,7 +23,10 @@ export class StreamCache {
 
   constructor(private readonly store: EventStore) {}
 
-  async load<S, E extends DomainEvent>(streamId: string, evolve: (state: S | undefined, event: E) => S): Promise<LoadedStream<S>> {
+  async load<S, E extends DomainEvent>(
+    streamId: string,
+    evolve: (state: S | undefined, event: E) => S,
+  ): Promise<LoadedStream<S>> {
     const cached = (this.cache.get(streamId) as LoadedStream<S> | undefined) ?? emptyStream<S>();
     const tail = await this.store.readStream(streamId, cached.revision + 1);
     if (tail.length === 0) return cached;
@@ -46,4 +49,9 @@ export class StreamCache {
   }
 }
 
-const emptyStream = <S>(): LoadedStream<S> => ({ state: undefined, revision: -1, lastPosition: 0, causations: new Set() });
+const emptyStream = <S>(): LoadedStream<S> => ({
+  state: undefined,
+  revision: -1,
+  lastPosition: 0,
+  causations: new Set(),
+});

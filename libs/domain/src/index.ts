@@ -16,6 +16,7 @@ export * from './conversation/events';
 export * from './conversation/state';
 export * from './conversation/evolve';
 export * from './conversation/commands';
+export * from './conversation/decided';
 export * from './conversation/decide';
 export * from './conversation/timers';
 export * from './distribution/choose-agent';

@@ -18,4 +18,10 @@ import { conversationsProjection } from './projections/conversations';
 import { transcriptProjection } from './projections/transcript';
 
 /** Every read model the service keeps. */
-export const allProjections = [configurationProjection, conversationsProjection, agentsProjection, transcriptProjection, auditProjection];
+export const allProjections = [
+  configurationProjection,
+  conversationsProjection,
+  agentsProjection,
+  transcriptProjection,
+  auditProjection,
+];

@@ -1,4 +1,4 @@
-import { EventStore, StoredEvent, Subscription } from '../../event-store/src';
+import { EventStore, StoredEvent, Subscription } from '#event-store';
 import { Db } from './database';
 import { Projection } from './projection';
 import { ProjectionSet } from './projection-set';
@@ -56,7 +56,9 @@ export class ProjectionRunner {
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
     if (this.position >= position) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.settle(waiter, false), timeoutMs) : (undefined as never);
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => this.settle(waiter, false), timeoutMs)
+        : (undefined as never);
       const waiter: Waiter = { position, resolve, timer };
       this.waiters.push(waiter);
     });

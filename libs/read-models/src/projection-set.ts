@@ -1,4 +1,4 @@
-import { StoredEvent } from '../../event-store/src';
+import { StoredEvent } from '#event-store';
 import { Db } from './database';
 import { Projection, ProjectionHandler } from './projection';
 

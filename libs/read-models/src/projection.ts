@@ -1,4 +1,4 @@
-import { StoredEvent } from '../../event-store/src';
+import { StoredEvent } from '#event-store';
 import { Db } from './database';
 
 /** How one projection consumes a batch: every event in order, then one flush (inside the batch's transaction). */

@@ -1,4 +1,4 @@
-import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '../../domain/src';
+import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '#domain';
 import { Db } from './database';
 import { capacityView } from './projections/agents';
 import { WAIT_SAMPLE, conversationView } from './projections/conversations';
@@ -17,18 +17,26 @@ export class ReadModels {
     this.statements = {
       conversation: db.prepare('SELECT state FROM conversations WHERE id = ?'),
       audit: db.prepare('SELECT event FROM audit WHERE conversation_id = ? ORDER BY position'),
-      transcript: db.prepare('SELECT position, sender, agent_id AS agentId, text, at FROM messages WHERE conversation_id = ? ORDER BY position'),
+      transcript: db.prepare(
+        'SELECT position, sender, agent_id AS agentId, text, at FROM messages WHERE conversation_id = ? ORDER BY position',
+      ),
       agent: db.prepare('SELECT state FROM agents WHERE id = ?'),
       open: db.prepare(
         `SELECT state, queued_at AS queuedAt FROM conversations WHERE queue_id = ? AND status_reason = 'open' ORDER BY queued_position`,
       ),
       queue: db.prepare('SELECT id, name FROM queues WHERE id = ?'),
-      openPush: db.prepare(`SELECT state FROM conversations WHERE status_reason = 'open' AND push = 1 ORDER BY queued_position`),
-      candidates: db.prepare(`SELECT state, last_assigned_position AS lastAssignedPosition FROM agents WHERE presence != 'offline'`),
+      openPush: db.prepare(
+        `SELECT state FROM conversations WHERE status_reason = 'open' AND push = 1 ORDER BY queued_position`,
+      ),
+      candidates: db.prepare(
+        `SELECT state, last_assigned_position AS lastAssignedPosition FROM agents WHERE presence != 'offline'`,
+      ),
       workstream: db.prepare('SELECT settings FROM workstreams WHERE id = ?'),
       recentWaits: db.prepare('SELECT seconds FROM queue_waits WHERE queue_id = ? ORDER BY position DESC LIMIT ?'),
       nextDue: db.prepare('SELECT MIN(due_at) AS dueAt FROM timers WHERE due_at > ? AND due_at <= ?'),
-      dueTimers: db.prepare('SELECT conversation_id AS conversationId, kind, due_at AS dueAt FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
+      dueTimers: db.prepare(
+        'SELECT conversation_id AS conversationId, kind, due_at AS dueAt FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?',
+      ),
     };
   }
 
@@ -45,11 +53,18 @@ export class ReadModels {
   conversations(filter: ConversationFilter) {
     const where: string[] = [];
     const params: string[] = [];
-    if (filter.statusReason) (where.push('status_reason = ?'), params.push(filter.statusReason));
-    if (filter.queueId) (where.push('queue_id = ?'), params.push(filter.queueId));
-    if (filter.agentId) (where.push('owner_agent_id = ?'), params.push(filter.agentId));
+    const add = (clause: string, value: string | undefined) => {
+      if (!value) return;
+      where.push(clause);
+      params.push(value);
+    };
+    add('status_reason = ?', filter.statusReason);
+    add('queue_id = ?', filter.queueId);
+    add('owner_agent_id = ?', filter.agentId);
     const sql = `SELECT state FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
-    return (this.db.prepare(sql).all(...params) as { state: string }[]).map((r) => conversationView(JSON.parse(r.state)));
+    return (this.db.prepare(sql).all(...params) as { state: string }[]).map((r) =>
+      conversationView(JSON.parse(r.state)),
+    );
   }
 
   auditTrail(conversationId: string) {
@@ -57,7 +72,13 @@ export class ReadModels {
   }
 
   transcript(conversationId: string) {
-    return this.statements.transcript.all(conversationId) as { position: number; sender: string; agentId: string | null; text: string; at: string }[];
+    return this.statements.transcript.all(conversationId) as {
+      position: number;
+      sender: string;
+      agentId: string | null;
+      text: string;
+      at: string;
+    }[];
   }
 
   agent(id: string): AgentState | undefined {

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { parseChannelEvent, toCommand } from '../../../../libs/messaging/src';
+import { parseChannelEvent, toCommand } from '#messaging';
 import { invalidInput } from '../http/validation';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 

@@ -1,5 +1,5 @@
 import { IsString, Length, ValidateIf } from 'class-validator';
-import { IsId } from '../../../../libs/messaging/src';
+import { IsId } from '#messaging';
 
 export class AgentCommandDto {
   @IsId() agentId!: string;

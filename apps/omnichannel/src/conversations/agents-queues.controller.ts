@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, UseInterceptors } from '@nestjs/common';
-import { ReadModels } from '../../../../libs/read-models/src';
+import { ReadModels } from '#read-models';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { openWorkView } from './open-work';

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConversationCommands } from '../../../../libs/command-handling/src';
+import { ConversationCommands } from '#command-handling';
 import { RunConversationCommand } from './conversation.commands';
 
 @CommandHandler(RunConversationCommand)

@@ -1,7 +1,18 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '../../../../libs/domain/src';
-import { ReadModels } from '../../../../libs/read-models/src';
+import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '#domain';
+import { ReadModels } from '#read-models';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
@@ -31,10 +42,17 @@ export class ConversationsController {
   transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
     const targets = [body.toQueueId, body.toAgentId, body.toExternalNumber].filter((t) => t !== undefined);
     if (targets.length !== 1) {
-      throw new BadRequestException({ message: 'body must have exactly one of toQueueId, toAgentId, toExternalNumber', field: 'body' });
+      throw new BadRequestException({
+        message: 'body must have exactly one of toQueueId, toAgentId, toExternalNumber',
+        field: 'body',
+      });
     }
     const target: TransferTarget =
-      body.toQueueId !== undefined ? { toQueueId: body.toQueueId } : body.toAgentId !== undefined ? { toAgentId: body.toAgentId } : { toExternalNumber: body.toExternalNumber! };
+      body.toQueueId !== undefined
+        ? { toQueueId: body.toQueueId }
+        : body.toAgentId !== undefined
+          ? { toAgentId: body.toAgentId }
+          : { toExternalNumber: body.toExternalNumber! };
     return this.run({ type: 'transfer', conversationId: id, agentId: body.agentId, target }, body.agentId);
   }
 
@@ -60,7 +78,10 @@ export class ConversationsController {
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
   ) {
     if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
-      throw new BadRequestException({ message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`, field: 'statusReason' });
+      throw new BadRequestException({
+        message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`,
+        field: 'statusReason',
+      });
     }
     return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
   }

@@ -1,5 +1,5 @@
-import { ConversationState } from '../../../../libs/domain/src';
-import { conversationView } from '../../../../libs/read-models/src';
+import { ConversationState } from '#domain';
+import { conversationView } from '#read-models';
 
 /**
  * Open work in arrival order. Live chats carry their queue position and the queue's average recent wait

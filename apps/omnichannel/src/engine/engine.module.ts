@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigurationCommands, ConversationCommands, StreamCache } from '../../../../libs/command-handling/src';
-import { EventStore } from '../../../../libs/event-store/src';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '../../../../libs/read-models/src';
-import { Clock, ManualClock, SystemClock } from '../../../../libs/scheduling/src/clock/clock';
+import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
+import { EventStore } from '#event-store';
+import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
 import { createEventStore } from './event-store.factory';
 import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
@@ -19,19 +19,22 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     {
       provide: CLOCK,
       inject: [CONFIG],
-      useFactory: (config: Config): Clock => (config.manualClockStart ? new ManualClock(config.manualClockStart) : new SystemClock()),
+      useFactory: (config: Config): Clock =>
+        config.manualClockStart ? new ManualClock(config.manualClockStart) : new SystemClock(),
     },
     { provide: READ_MODEL_DB, inject: [CONFIG], useFactory: (config: Config) => openReadModelDb(config.dataDir) },
     { provide: StreamCache, inject: [EVENT_STORE], useFactory: (store: EventStore) => new StreamCache(store) },
     {
       provide: ConversationCommands,
       inject: [EVENT_STORE, StreamCache, CLOCK],
-      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) => new ConversationCommands(store, cache, clock),
+      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) =>
+        new ConversationCommands(store, cache, clock),
     },
     {
       provide: ConfigurationCommands,
       inject: [EVENT_STORE, StreamCache, CLOCK],
-      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) => new ConfigurationCommands(store, cache, clock),
+      useFactory: (store: EventStore, cache: StreamCache, clock: Clock) =>
+        new ConfigurationCommands(store, cache, clock),
     },
     {
       provide: ProjectionRunner,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EventStore } from '../../../../libs/event-store/src';
-import { ProjectionRunner } from '../../../../libs/read-models/src';
+import { EventStore } from '#event-store';
+import { ProjectionRunner } from '#read-models';
 import { Readiness } from '../health/readiness';
 import { EVENT_STORE } from './tokens';
 

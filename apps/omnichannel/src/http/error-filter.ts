@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
-import { ConcurrencyConflictError } from '../../../../libs/command-handling/src';
-import { DomainError, DomainErrorKind } from '../../../../libs/domain/src';
-import { EventStoreUnavailableError } from '../../../../libs/event-store/src';
+import { ConcurrencyConflictError } from '#command-handling';
+import { DomainError, DomainErrorKind } from '#domain';
+import { EventStoreUnavailableError } from '#event-store';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -36,7 +36,10 @@ export class ErrorFilter implements ExceptionFilter {
   private describe(exception: unknown): { statusCode: number; body: Record<string, unknown> } {
     if (exception instanceof DomainError) {
       const { message, statusReason, field } = exception;
-      return { statusCode: STATUS[exception.kind], body: { message, ...(statusReason && { statusReason }), ...(field && { field }) } };
+      return {
+        statusCode: STATUS[exception.kind],
+        body: { message, ...(statusReason && { statusReason }), ...(field && { field }) },
+      };
     }
     if (exception instanceof ConcurrencyConflictError) {
       return { statusCode: HttpStatus.CONFLICT, body: { message: exception.message } };

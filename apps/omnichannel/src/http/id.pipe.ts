@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { ID_PATTERN, ID_RULE } from '../../../../libs/messaging/src';
+import { ID_PATTERN, ID_RULE } from '#messaging';
 
 /** Ids in paths and queries follow the contract's id rule; anything else is a 400 naming the parameter. */
 @Injectable()
@@ -12,7 +12,8 @@ export class IdPipe implements PipeTransform<string | undefined, string | undefi
 
   transform(value: string | undefined): string | undefined {
     if (value === undefined && this.optional) return value;
-    if (value === undefined || !ID_PATTERN.test(value)) throw new BadRequestException({ message: `${this.name} ${ID_RULE}`, field: this.name });
+    if (value === undefined || !ID_PATTERN.test(value))
+      throw new BadRequestException({ message: `${this.name} ${ID_RULE}`, field: this.name });
     return value;
   }
 }

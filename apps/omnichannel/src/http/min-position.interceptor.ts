@@ -1,7 +1,14 @@
-import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { Request } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
-import { ProjectionRunner } from '../../../../libs/read-models/src';
+import { ProjectionRunner } from '#read-models';
 
 /** How long a read waits for the read models to reach `X-Min-Position` before answering 503. */
 const MAX_WAIT_MS = 10_000;
@@ -16,11 +23,15 @@ export class MinPositionInterceptor implements NestInterceptor {
     if (header === undefined) return next.handle();
     const position = Number(header);
     if (!Number.isSafeInteger(position) || position < 0) {
-      throw new BadRequestException({ message: 'X-Min-Position must be a non-negative integer store position', field: 'X-Min-Position' });
+      throw new BadRequestException({
+        message: 'X-Min-Position must be a non-negative integer store position',
+        field: 'X-Min-Position',
+      });
     }
     return from(this.runner.waitFor(position, MAX_WAIT_MS)).pipe(
       switchMap((reached) => {
-        if (!reached) throw new ServiceUnavailableException(`read models have not reached position ${position} yet; retry`);
+        if (!reached)
+          throw new ServiceUnavailableException(`read models have not reached position ${position} yet; retry`);
         return next.handle();
       }),
     );

@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { InvalidInput, describeInvalid, flatten } from '../../../../libs/messaging/src';
+import { InvalidInput, describeInvalid, flatten } from '#messaging';
 
 /** Bodies are validated by their DTO; a 400 names each field at fault and why. */
 export const validationPipe = () =>
@@ -11,4 +11,5 @@ export const validationPipe = () =>
   });
 
 /** The 400 for invalid input: every field at fault and why, in one message and as a list. */
-export const invalidInput = (problems: InvalidInput[]) => new BadRequestException({ message: describeInvalid(problems), fields: problems });
+export const invalidInput = (problems: InvalidInput[]) =>
+  new BadRequestException({ message: describeInvalid(problems), fields: problems });

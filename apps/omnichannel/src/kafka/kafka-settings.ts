@@ -1,5 +1,5 @@
 import { logLevel } from 'kafkajs';
-import { parseLogLevel } from '../../../../libs/messaging/src/kafka';
+import { parseLogLevel } from '#kafka';
 import { Config } from '../config';
 
 /**

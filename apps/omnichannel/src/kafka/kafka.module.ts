@@ -1,8 +1,15 @@
-import { BeforeApplicationShutdown, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { EventStore } from '../../../../libs/event-store/src';
-import { KafkaBridge, SqliteCheckpointStore } from '../../../../libs/messaging/src/kafka';
+import { EventStore } from '#event-store';
+import { KafkaBridge, SqliteCheckpointStore } from '#kafka';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CONFIG, EVENT_STORE } from '../engine/tokens';

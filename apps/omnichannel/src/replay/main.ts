@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStore } from '../../../../libs/event-store/src';
-import { ReadModels, allProjections, capacityView, compareReadModels, openReadModelDb, rebuild } from '../../../../libs/read-models/src';
+import { EventStore } from '#event-store';
+import { ReadModels, allProjections, capacityView, compareReadModels, openReadModelDb, rebuild } from '#read-models';
 import { readConfig } from '../config';
 import { createEventStore } from '../engine/event-store.factory';
 import { USAGE, parseReplayOptions } from './options';
@@ -21,10 +21,20 @@ async function main(): Promise<void> {
       const readModels = new ReadModels(db);
       if (options.conversation) {
         const history = readModels.auditTrail(options.conversation);
-        if (history.length === 0) throw new Error(`conversation '${options.conversation}' has no events${options.untilLabel ? ` up to ${options.untilLabel}` : ''}`);
-        print(options.json, { conversation: readModels.conversation(options.conversation), history }, () => history.map(describeEvent).join('\n'));
+        if (history.length === 0)
+          throw new Error(
+            `conversation '${options.conversation}' has no events${options.untilLabel ? ` up to ${options.untilLabel}` : ''}`,
+          );
+        print(options.json, { conversation: readModels.conversation(options.conversation), history }, () =>
+          history.map(describeEvent).join('\n'),
+        );
       } else {
-        const state = { asOf: options.untilLabel, position: progress.position, conversations: readModels.conversations({}), agents: agentsOf(db) };
+        const state = {
+          asOf: options.untilLabel,
+          position: progress.position,
+          conversations: readModels.conversations({}),
+          agents: agentsOf(db),
+        };
         print(options.json, state, () => JSON.stringify(state, null, 2));
       }
       return;
@@ -43,27 +53,43 @@ async function compareWithLive(store: EventStore, db: Database.Database, dataDir
   // One read transaction over the live file: a running service keeps writing, but we compare one snapshot (WAL).
   live?.exec('BEGIN');
   // Rebuild exactly as far as the live read models got, so a running service can be compared too.
-  const livePosition = live ? ((live.prepare('SELECT MIN(position) AS p FROM checkpoints').get() as { p: number | null }).p ?? 0) : undefined;
+  const livePosition = live
+    ? ((live.prepare('SELECT MIN(position) AS p FROM checkpoints').get() as { p: number | null }).p ?? 0)
+    : undefined;
   const progress = await rebuild(store, db, allProjections, {
     until: livePosition === undefined ? undefined : (e) => e.position <= livePosition,
-    onProgress: (p) => process.stderr.write(`\rreplayed ${p.events} events to position ${p.position}, ${p.eventsPerSecond} events/s`),
+    onProgress: (p) =>
+      process.stderr.write(`\rreplayed ${p.events} events to position ${p.position}, ${p.eventsPerSecond} events/s`),
   });
   process.stderr.write('\n');
-  console.log(`rebuilt every read model from ${progress.events} events in ${progress.seconds.toFixed(2)} s (${progress.eventsPerSecond} events/s)`);
+  console.log(
+    `rebuilt every read model from ${progress.events} events in ${progress.seconds.toFixed(2)} s (${progress.eventsPerSecond} events/s)`,
+  );
   if (!live) return console.log(`no live read models in ${dataDir}: nothing to compare`);
   const differences = compareReadModels(live, db);
   live.exec('COMMIT');
   live.close();
-  if (differences.length === 0) return console.log(`equal: the rebuilt read models match the live ones at position ${progress.position}`);
+  if (differences.length === 0)
+    return console.log(`equal: the rebuilt read models match the live ones at position ${progress.position}`);
   console.log(`DIFFERENT: ${differences.length}${differences.length >= 20 ? '+' : ''} differences`);
   for (const d of differences) console.log(JSON.stringify(d));
   process.exitCode = 1;
 }
 
 const agentsOf = (db: Database.Database) =>
-  (db.prepare('SELECT state FROM agents ORDER BY id').all() as { state: string }[]).map((r) => capacityView(JSON.parse(r.state)));
+  (db.prepare('SELECT state FROM agents ORDER BY id').all() as { state: string }[]).map((r) =>
+    capacityView(JSON.parse(r.state)),
+  );
 
-const describeEvent = (e: { position: number; at: string; type: string; actor: { kind: string; id: string }; causationId?: string; statusReason?: string; data: unknown }) =>
+const describeEvent = (e: {
+  position: number;
+  at: string;
+  type: string;
+  actor: { kind: string; id: string };
+  causationId?: string;
+  statusReason?: string;
+  data: unknown;
+}) =>
   `${e.position}\t${e.at}\t${e.type}\t${e.actor.kind}:${e.actor.id}${e.causationId ? `\tcause=${e.causationId}` : ''}${e.statusReason ? `\t→ ${e.statusReason}` : ''}\t${JSON.stringify(e.data)}`;
 
 const print = (json: boolean, value: unknown, text: () => string) => console.log(json ? JSON.stringify(value) : text());

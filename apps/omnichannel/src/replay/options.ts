@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { StoredEvent } from '../../../../libs/event-store/src';
+import { StoredEvent } from '#event-store';
 
 export interface ReplayOptions {
   conversation?: string;
@@ -18,7 +18,11 @@ export const parseReplayOptions = (argv: string[]): ReplayOptions => {
     args: argv,
     options: { conversation: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  return { conversation: values.conversation, json: values.json ?? false, ...(values.until ? until(values.until) : {}) };
+  return {
+    conversation: values.conversation,
+    json: values.json ?? false,
+    ...(values.until ? until(values.until) : {}),
+  };
 };
 
 /** A number is a store position; anything else must be an ISO time, compared with the event's decision time. */
@@ -29,5 +33,8 @@ const until = (value: string): Pick<ReplayOptions, 'until' | 'untilLabel'> => {
   }
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw new Error(`--until must be a store position or an ISO-8601 time, not '${value}'`);
-  return { until: (e) => Date.parse((e.metadata.at as string) ?? e.recordedAt) <= time, untilLabel: new Date(time).toISOString() };
+  return {
+    until: (e) => Date.parse((e.metadata.at as string) ?? e.recordedAt) <= time,
+    untilLabel: new Date(time).toISOString(),
+  };
 };

@@ -1,10 +1,10 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { StoredEvent } from '../../../../libs/event-store/src';
-import { ProjectionRunner, ReadModels } from '../../../../libs/read-models/src';
-import { Clock } from '../../../../libs/scheduling/src/clock/clock';
-import { Distributor } from '../../../../libs/scheduling/src/distribution/distributor';
-import { SendCommand, TimerFiring } from '../../../../libs/scheduling/src/timers/timer-firing';
+import { StoredEvent } from '#event-store';
+import { ProjectionRunner, ReadModels } from '#read-models';
+import { Clock } from '#clock';
+import { Distributor } from '#scheduling';
+import { SendCommand, TimerFiring } from '#scheduling';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CLOCK, CONFIG } from '../engine/tokens';
@@ -26,7 +26,10 @@ const DISTRIBUTION_TRIGGERS = new Set([
   'workstream.configured',
 ]);
 
-const sendVia = (bus: CommandBus): SendCommand => (command, cause) => bus.execute(new RunConversationCommand(command, cause));
+const sendVia =
+  (bus: CommandBus): SendCommand =>
+  (command, cause) =>
+    bus.execute(new RunConversationCommand(command, cause));
 
 @Module({
   providers: [
@@ -59,7 +62,8 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.runner.onBatch((events: StoredEvent[]) => {
-      if (events.some((e) => DISTRIBUTION_TRIGGERS.has(e.type))) this.distributor.distribute().catch((e) => this.logger.error(describe(e)));
+      if (events.some((e) => DISTRIBUTION_TRIGGERS.has(e.type)))
+        this.distributor.distribute().catch((e) => this.logger.error(describe(e)));
     });
     // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;

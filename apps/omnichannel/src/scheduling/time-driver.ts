@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProjectionRunner, ReadModels } from '../../../../libs/read-models/src';
-import { Clock, ManualClock } from '../../../../libs/scheduling/src/clock/clock';
-import { Distributor } from '../../../../libs/scheduling/src/distribution/distributor';
-import { TimerFiring } from '../../../../libs/scheduling/src/timers/timer-firing';
+import { ProjectionRunner, ReadModels } from '#read-models';
+import { Clock, ManualClock } from '#clock';
+import { Distributor } from '#scheduling';
+import { TimerFiring } from '#scheduling';
 import { CLOCK } from '../engine/tokens';
 
 export interface TickResult {

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { PRESENCES, Presence } from '../../../../libs/domain/src';
-import { IsId } from '../../../../libs/messaging/src';
+import { PRESENCES, Presence } from '#domain';
+import { IsId } from '#messaging';
 
 export class QueueDto {
   @IsString() @Length(1, 200) name!: string;

@@ -1,15 +1,23 @@
 import { Command } from '@nestjs/cqrs';
-import { Actor, AgentState, Presence, WorkstreamSettings } from '../../../../libs/domain/src';
+import { Actor, AgentState, Presence, WorkstreamSettings } from '#domain';
 
 /** Operator set-up commands travel on the CQRS command bus like every other change. */
 export class ConfigureWorkstream extends Command<number> {
-  constructor(readonly workstreamId: string, readonly settings: WorkstreamSettings, readonly actor: Actor) {
+  constructor(
+    readonly workstreamId: string,
+    readonly settings: WorkstreamSettings,
+    readonly actor: Actor,
+  ) {
     super();
   }
 }
 
 export class ConfigureQueue extends Command<number> {
-  constructor(readonly queueId: string, readonly name: string, readonly actor: Actor) {
+  constructor(
+    readonly queueId: string,
+    readonly name: string,
+    readonly actor: Actor,
+  ) {
     super();
   }
 }
@@ -27,7 +35,11 @@ export class ConfigureAgent extends Command<{ position: number; agent: AgentStat
 }
 
 export class ChangePresence extends Command<{ position: number; agent: AgentState }> {
-  constructor(readonly agentId: string, readonly status: Presence, readonly actor: Actor) {
+  constructor(
+    readonly agentId: string,
+    readonly status: Presence,
+    readonly actor: Actor,
+  ) {
     super();
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Actor } from '../../../../libs/domain/src';
+import { Actor } from '#domain';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
@@ -35,8 +35,17 @@ export class SetupController {
   @Put('agents/:id')
   @HttpCode(200)
   async agent(@Param('id', new IdPipe('id')) id: string, @Body() body: AgentDto) {
-    const { position, agent } = await this.bus.execute(new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, OPERATOR));
-    return { id, name: agent.name, capacityUnits: agent.capacityUnits, queueIds: agent.queueIds, presence: agent.presence, position };
+    const { position, agent } = await this.bus.execute(
+      new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, OPERATOR),
+    );
+    return {
+      id,
+      name: agent.name,
+      capacityUnits: agent.capacityUnits,
+      queueIds: agent.queueIds,
+      presence: agent.presence,
+      position,
+    };
   }
 
   @Put('agents/:id/presence')
@@ -46,4 +55,3 @@ export class SetupController {
     return { agentId: id, status: agent.presence, position };
   }
 }
-

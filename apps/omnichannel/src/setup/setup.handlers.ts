@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConfigurationCommands } from '../../../../libs/command-handling/src';
+import { ConfigurationCommands } from '#command-handling';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
 
 @CommandHandler(ConfigureWorkstream)

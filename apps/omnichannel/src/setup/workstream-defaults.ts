@@ -1,4 +1,4 @@
-import { WorkstreamSettings } from '../../../../libs/domain/src';
+import { WorkstreamSettings } from '#domain';
 import { WorkstreamDto } from './workstream.dto';
 
 /** What an operator gets for the optional settings (docs/decisions.md). */
@@ -18,6 +18,8 @@ export const withDefaults = (dto: WorkstreamDto): WorkstreamSettings => ({
   agentDisconnectTimeoutSeconds: dto.agentDisconnectTimeoutSeconds ?? DEFAULTS.agentDisconnectTimeoutSeconds,
   waitingInactivityTimeoutSeconds: dto.waitingInactivityTimeoutSeconds ?? DEFAULTS.waitingInactivityTimeoutSeconds,
   offerTimeoutSeconds: dto.offerTimeoutSeconds ?? DEFAULTS.offerTimeoutSeconds,
-  ...(dto.operatingHours && { operatingHours: { timeZone: dto.operatingHours.timeZone, weekly: dto.operatingHours.weekly.map((o) => ({ ...o })) } }),
+  ...(dto.operatingHours && {
+    operatingHours: { timeZone: dto.operatingHours.timeZone, weekly: dto.operatingHours.weekly.map((o) => ({ ...o })) },
+  }),
   ...(dto.autoCloseSeconds && { autoCloseSeconds: { ...dto.autoCloseSeconds } }),
 });

@@ -14,7 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, Channel, Distribution, WrapUpCapacityBlock } from '../../../../libs/domain/src';
+import { CHANNELS, Channel, Distribution, WrapUpCapacityBlock } from '#domain';
 
 const isWrapUpBlock = (value: unknown): boolean =>
   value === 'always' ||
@@ -29,12 +29,18 @@ const isWrapUpBlock = (value: unknown): boolean =>
 const IsWrapUpCapacityBlock = () =>
   ValidateBy({
     name: 'isWrapUpCapacityBlock',
-    validator: { validate: isWrapUpBlock, defaultMessage: () => '$property must be "always", "never" or {"minutes": 1..60}' },
+    validator: {
+      validate: isWrapUpBlock,
+      defaultMessage: () => '$property must be "always", "never" or {"minutes": 1..60}',
+    },
   });
 
 const isTimeZone = (value: unknown): boolean => {
   try {
-    return typeof value === 'string' && new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone !== undefined;
+    return (
+      typeof value === 'string' &&
+      new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone !== undefined
+    );
   } catch {
     return false;
   }
@@ -50,7 +56,10 @@ class OpeningDto {
 
 class OperatingHoursDto {
   @IsString()
-  @ValidateBy({ name: 'isTimeZone', validator: { validate: isTimeZone, defaultMessage: () => '$property must be an IANA time zone' } })
+  @ValidateBy({
+    name: 'isTimeZone',
+    validator: { validate: isTimeZone, defaultMessage: () => '$property must be an IANA time zone' },
+  })
   timeZone!: string;
 
   @ValidateNested({ each: true }) @Type(() => OpeningDto) @ArrayMaxSize(100) weekly!: OpeningDto[];

@@ -13,9 +13,9 @@ import {
   evolveAgent,
   evolveConversation,
   usedUnits,
-} from '../../../domain/src';
-import { EventStore, StoredEvent } from '../../../event-store/src';
-import { toDomainEvent } from '../envelope';
+} from '#domain';
+import { EventStore, StoredEvent } from '#event-store';
+import { toDomainEvent } from '#event-envelope';
 
 export interface Replayed {
   agents: Map<string, AgentState>;
@@ -45,7 +45,10 @@ export const replayCapacity = (events: StoredEvent[]): Replayed => {
   for (const stored of events) {
     if (stored.type.startsWith('conversation.')) {
       const event = toDomainEvent(stored) as ConversationEvent;
-      conversations.set(event.data.conversationId, evolveConversation(conversations.get(event.data.conversationId), event));
+      conversations.set(
+        event.data.conversationId,
+        evolveConversation(conversations.get(event.data.conversationId), event),
+      );
       continue;
     }
     if (!stored.type.startsWith('agent.')) continue;
@@ -72,7 +75,10 @@ export const replayCapacity = (events: StoredEvent[]): Replayed => {
 };
 
 /** Where the conversations' capacity holders and the agents' holds disagree. */
-export const disagreements = (conversations: Map<string, ConversationState>, agents: Map<string, AgentState>): string[] => {
+export const disagreements = (
+  conversations: Map<string, ConversationState>,
+  agents: Map<string, AgentState>,
+): string[] => {
   const found: string[] = [];
   for (const c of conversations.values()) {
     const holding = [...agents.values()].filter((a) => a.holds[c.id]).map((a) => a.id);
@@ -82,7 +88,8 @@ export const disagreements = (conversations: Map<string, ConversationState>, age
     }
     for (const id of holding) {
       const units = agents.get(id)!.holds[c.id].units;
-      if (units !== c.settings.capacityUnits) found.push(`${id} holds ${c.id} for ${units} units, its workstream says ${c.settings.capacityUnits}`);
+      if (units !== c.settings.capacityUnits)
+        found.push(`${id} holds ${c.id} for ${units} units, its workstream says ${c.settings.capacityUnits}`);
     }
     if (c.status === 'active' && c.primaryAgentId && c.capacityHolder !== c.primaryAgentId) {
       found.push(`${c.id} is active with ${c.primaryAgentId} but its capacity holder is ${c.capacityHolder}`);

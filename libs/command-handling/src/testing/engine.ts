@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor, AgentState, ConversationCommand, Workstream, WorkstreamSettings } from '../../../domain/src';
-import { SqliteEventStore } from '../../../event-store/src';
-import { ManualClock } from '../../../scheduling/src/clock/clock';
+import { Actor, AgentState, ConversationCommand, Workstream, WorkstreamSettings } from '#domain';
+import { SqliteEventStore } from '#event-store';
+import { ManualClock } from '#clock';
 import { Cause } from '../cause';
 import { ConfigurationCommands } from '../configuration-commands';
 import { ConversationCommandResult, ConversationCommands } from '../conversation-commands';
@@ -45,7 +45,8 @@ export const startEngine = (start = MONDAY_MORNING, prefix = 'engine-spec-'): Te
     clock,
     commands,
     config,
-    send: (command, cause) => commands.execute(command, cause ?? ('agentId' in command ? byAgent(command.agentId) : BY_CUSTOMER)),
+    send: (command, cause) =>
+      commands.execute(command, cause ?? ('agentId' in command ? byAgent(command.agentId) : BY_CUSTOMER)),
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -54,7 +55,9 @@ export const startEngine = (start = MONDAY_MORNING, prefix = 'engine-spec-'): Te
 };
 
 /** A workstream with the spec's usual timeouts; only what a test cares about needs saying. */
-export const workstream = (settings: Partial<WorkstreamSettings> & Pick<WorkstreamSettings, 'channel'>): WorkstreamSettings => ({
+export const workstream = (
+  settings: Partial<WorkstreamSettings> & Pick<WorkstreamSettings, 'channel'>,
+): WorkstreamSettings => ({
   distribution: 'push',
   capacityUnits: 1,
   wrapUpCapacityBlock: 'always',
@@ -73,11 +76,30 @@ export const signIn = async (
   queueIds: string[],
   presence: AgentState['presence'] = 'available',
 ): Promise<number> => {
-  await engine.config.agent({ type: 'configureAgent', agentId, name: `Agent ${agentId}`, capacityUnits, queueIds }, OPERATOR);
-  const { position } = await engine.config.agent({ type: 'changePresence', agentId, status: presence }, { kind: 'agent', id: agentId });
+  await engine.config.agent(
+    { type: 'configureAgent', agentId, name: `Agent ${agentId}`, capacityUnits, queueIds },
+    OPERATOR,
+  );
+  const { position } = await engine.config.agent(
+    { type: 'changePresence', agentId, status: presence },
+    { kind: 'agent', id: agentId },
+  );
   return position;
 };
 
 /** A customer starts conversation `conversationId` in `queueId` of workstream `ws`. */
-export const requestIn = (engine: TestEngine, conversationId: string, ws: Workstream, queueId: string, customerId = `cust-${conversationId}`) =>
-  engine.send({ type: 'request', conversationId, channel: ws.channel, workstreamId: ws.id, queueId, customer: { id: customerId, authenticated: true } });
+export const requestIn = (
+  engine: TestEngine,
+  conversationId: string,
+  ws: Workstream,
+  queueId: string,
+  customerId = `cust-${conversationId}`,
+) =>
+  engine.send({
+    type: 'request',
+    conversationId,
+    channel: ws.channel,
+    workstreamId: ws.id,
+    queueId,
+    customer: { id: customerId, authenticated: true },
+  });

@@ -12,7 +12,8 @@ const agentAfter = (...facts: Fact[]): AgentState | undefined =>
 
 const given = (...facts: Fact[]) => ({
   when: (command: AgentCommand) => ({
-    then: (expected: Fact[]) => expect(decideAgent(command, agentAfter(...facts), NOW)).toEqual(expected.map((f) => stamp(f, NOW))),
+    then: (expected: Fact[]) =>
+      expect(decideAgent(command, agentAfter(...facts), NOW)).toEqual(expected.map((f) => stamp(f, NOW))),
     thenThrows: (kind: string) => {
       let error: unknown;
       try {
@@ -45,7 +46,12 @@ describe('configure an agent', () => {
   });
 
   it('reconfiguring keeps presence and holds', () => {
-    const agent = agentAfter(configured('a1'), presence('a1', 'available'), held('a1', 2), configured('a1', 6, ['q3']))!;
+    const agent = agentAfter(
+      configured('a1'),
+      presence('a1', 'available'),
+      held('a1', 2),
+      configured('a1', 6, ['q3']),
+    )!;
     expect(agent).toMatchObject({ capacityUnits: 6, queueIds: ['q3'], presence: 'available' });
     expect(freeUnits(agent)).toBe(4);
   });
@@ -66,14 +72,21 @@ describe('presence', () => {
 describe('capacity holds', () => {
   it('a hold uses the units; its release frees them', () => {
     const holding = agentAfter(configured('a1', 4), held('a1', 3))!;
-    expect([usedUnits(holding), freeUnits(holding), hasRoomFor(holding, 1), hasRoomFor(holding, 2)]).toEqual([3, 1, true, false]);
+    expect([usedUnits(holding), freeUnits(holding), hasRoomFor(holding, 1), hasRoomFor(holding, 2)]).toEqual([
+      3,
+      1,
+      true,
+      false,
+    ]);
     const freed = agentAfter(configured('a1', 4), held('a1', 3), released('a1', 3, 'closed'))!;
     expect([usedUnits(freed), freeUnits(freed)]).toEqual([0, 4]);
   });
 
   it('a hold of the same conversation replaces the earlier one: never counted twice', () => {
     const agent = agentAfter(configured('a1', 4), held('a1', 2), held('a1', 2, 'wrap_up', '2026-11-21T10:05:00.000Z'))!;
-    expect(agent.holds).toEqual({ c1: { conversationId: 'c1', units: 2, reason: 'wrap_up', until: '2026-11-21T10:05:00.000Z' } });
+    expect(agent.holds).toEqual({
+      c1: { conversationId: 'c1', units: 2, reason: 'wrap_up', until: '2026-11-21T10:05:00.000Z' },
+    });
     expect(usedUnits(agent)).toBe(2);
   });
 

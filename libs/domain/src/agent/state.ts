@@ -28,7 +28,10 @@ export const evolveAgent = (state: AgentState | undefined, event: AgentEvent): A
     case 'agent.capacity_held': {
       const { conversationId, units, reason, until } = event.data;
       const s = required(state, event);
-      return { ...s, holds: { ...s.holds, [conversationId]: { conversationId, units, reason, ...(until && { until }) } } };
+      return {
+        ...s,
+        holds: { ...s.holds, [conversationId]: { conversationId, units, reason, ...(until && { until }) } },
+      };
     }
     case 'agent.capacity_released': {
       const s = required(state, event);

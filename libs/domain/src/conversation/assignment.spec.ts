@@ -41,19 +41,27 @@ describe('T2 open → active: work distribution assigns the conversation', () =>
   });
 
   it('unknown agent: not_found', () => {
-    given(...openOn('sms')).when(assign('a9')).thenThrows('not_found');
+    given(...openOn('sms'))
+      .when(assign('a9'))
+      .thenThrows('not_found');
   });
 
   it('an agent outside the queue: forbidden', () => {
-    given(...openOn('sms'), configured('a3', 4, ['q2'])).when(assign('a3')).thenThrows('forbidden');
+    given(...openOn('sms'), configured('a3', 4, ['q2']))
+      .when(assign('a3'))
+      .thenThrows('forbidden');
   });
 
   it('an agent with too little room for a 5-unit conversation: 409', () => {
-    given(...available('a3', 4), requested('sms', { capacityUnits: 5 })).when(assign('a3')).thenThrows('not_allowed', 'open');
+    given(...available('a3', 4), requested('sms', { capacityUnits: 5 }))
+      .when(assign('a3'))
+      .thenThrows('not_allowed', 'open');
   });
 
   it('an offline agent: 409', () => {
-    given(...openOn('sms'), configured('a3')).when(assign('a3')).thenThrows('not_allowed', 'open');
+    given(...openOn('sms'), configured('a3'))
+      .when(assign('a3'))
+      .thenThrows('not_allowed', 'open');
   });
 });
 
@@ -68,15 +76,21 @@ describe('accept', () => {
   });
 
   it('twice: 409', () => {
-    given(...offeredOn('sms'), accepted('a1')).when(accept('a1')).thenThrows('not_allowed', 'active');
+    given(...offeredOn('sms'), accepted('a1'))
+      .when(accept('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('a pick is accepted at once: 409', () => {
-    given(...activeOn('sms')).when(accept('a1')).thenThrows('not_allowed', 'active');
+    given(...activeOn('sms'))
+      .when(accept('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('by another agent: 403', () => {
-    given(...offeredOn('sms')).when(accept('a2')).thenThrows('forbidden');
+    given(...offeredOn('sms'))
+      .when(accept('a2'))
+      .thenThrows('forbidden');
   });
 });
 
@@ -92,11 +106,15 @@ describe('reject: back to open, capacity released', () => {
   });
 
   it('after accepting: 409', () => {
-    given(...offeredOn('sms'), accepted('a1')).when(reject('a1')).thenThrows('not_allowed', 'active');
+    given(...offeredOn('sms'), accepted('a1'))
+      .when(reject('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('by another agent: 403', () => {
-    given(...offeredOn('sms')).when(reject('a2')).thenThrows('forbidden');
+    given(...offeredOn('sms'))
+      .when(reject('a2'))
+      .thenThrows('forbidden');
   });
 });
 
@@ -110,12 +128,16 @@ describe('before accepting, the agent cannot work the conversation (409)', () =>
   ] as const;
   describe.each(commands)('%s', (_, command) => {
     it.each(ALL)('%s', (channel) => {
-      given(...offeredOn(channel)).when(command).thenThrows('not_allowed', 'active');
+      given(...offeredOn(channel))
+        .when(command)
+        .thenThrows('not_allowed', 'active');
     });
   });
 
   it('resolve a record', () => {
-    given(...offeredOn('record')).when(resolve('a1')).thenThrows('not_allowed', 'active');
+    given(...offeredOn('record'))
+      .when(resolve('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 });
 

@@ -4,7 +4,11 @@ import { addSeconds } from '../shared/time';
 import { ConversationState } from './state';
 
 export const hold = (agentId: string, s: ConversationState, at: string): AgentEvent =>
-  agentEvent('agent.capacity_held', { agentId, conversationId: s.id, units: s.settings.capacityUnits, reason: 'active' }, at);
+  agentEvent(
+    'agent.capacity_held',
+    { agentId, conversationId: s.id, units: s.settings.capacityUnits, reason: 'active' },
+    at,
+  );
 
 /** Releases whatever the conversation holds now; nothing when it holds nothing. */
 export const releaseHeld = (
@@ -16,7 +20,9 @@ export const releaseHeld = (
   const holder = s.capacityHolder && agents.get(s.capacityHolder);
   const held = holder && holder.holds[s.id];
   if (!holder || !held) return [];
-  return [agentEvent('agent.capacity_released', { agentId: holder.id, conversationId: s.id, units: held.units, reason }, at)];
+  return [
+    agentEvent('agent.capacity_released', { agentId: holder.id, conversationId: s.id, units: held.units, reason }, at),
+  ];
 };
 
 /** Moving from active to wrap_up: the workstream's wrap-up capacity block decides what stays held. */
@@ -33,7 +39,13 @@ export const wrapUpCapacity = (
   return [
     agentEvent(
       'agent.capacity_held',
-      { agentId: s.capacityHolder!, conversationId: s.id, units: held.units, reason: 'wrap_up', ...(until && { until }) },
+      {
+        agentId: s.capacityHolder!,
+        conversationId: s.id,
+        units: held.units,
+        reason: 'wrap_up',
+        ...(until && { until }),
+      },
       at,
     ),
   ];

@@ -70,6 +70,8 @@ const closedBy: [string, Fact[]][] = [
 
 describe.each(closedBy)('closed (%s)', (_, history) => {
   it.each(Object.entries(everyCommand))('%s: 409 closed', (_type, command) => {
-    given(...history).when(command, { now: later(2 * HOUR) }).thenThrows('not_allowed', 'closed');
+    given(...history)
+      .when(command, { now: later(2 * HOUR) })
+      .thenThrows('not_allowed', 'closed');
   });
 });

@@ -6,7 +6,13 @@ export type TransferTarget = { toQueueId: string } | { toAgentId: string } | { t
 
 type AgentCommandName = 'pick' | 'accept' | 'reject' | 'end' | 'closeSession' | 'release' | 'resume' | 'resolve';
 /** Commands the engine sends itself when a timer falls due (actor.kind = system). */
-export const TIMER_KINDS = ['expireAgentDisconnect', 'expireOffer', 'expireWaiting', 'expireWrapUpBlock', 'autoClose'] as const;
+export const TIMER_KINDS = [
+  'expireAgentDisconnect',
+  'expireOffer',
+  'expireWaiting',
+  'expireWrapUpBlock',
+  'autoClose',
+] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export type ConversationCommand =
@@ -32,5 +38,7 @@ export type ConversationCommand =
 
 export type ConversationCommandType = ConversationCommand['type'];
 
-export const isTimerCommand = (command: ConversationCommand): command is Extract<ConversationCommand, { type: TimerKind }> =>
+export const isTimerCommand = (
+  command: ConversationCommand,
+): command is Extract<ConversationCommand, { type: TimerKind }> =>
   (TIMER_KINDS as readonly string[]).includes(command.type);

@@ -1,4 +1,4 @@
-import { AgentEvent } from '../agent/events';
+import { Decided } from './decided';
 import { freeUnits, hasRoomFor } from '../agent/capacity';
 import { AgentState } from '../agent/state';
 import { isAsynchronous } from '../channel/channel';
@@ -8,13 +8,10 @@ import { isWithinOperatingHours } from '../workstream/operating-hours';
 import { Workstream } from '../workstream/settings';
 import { hold, releaseHeld, wrapUpCapacity } from './capacity-effects';
 import { ConversationCommand } from './commands';
-import { ConversationEvent, ConversationEventMap, ConversationEventType, conversationEvent } from './events';
+import { ConversationEventMap, ConversationEventType, conversationEvent } from './events';
 import { notAllowed, requireAccepted, requireAgent, requirePrimary, requireStatus } from './rules';
 import { ConversationState } from './state';
 import { decideTimer } from './timers';
-
-/** What a command decides: conversation events and the capacity events that go with them, in order. */
-export type Decided = ConversationEvent | AgentEvent;
 
 export interface ConversationContext {
   conversation?: ConversationState;
@@ -57,14 +54,20 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
       requirePrimary(command, s, command.agentId);
       requireStatus(command, s, 'active');
       if (s.accepted) throw notAllowed(command, s, 'already accepted');
-      return [event('conversation.assignment_rejected', { agentId: command.agentId, reason: 'rejected' }), ...release('rejected')];
+      return [
+        event('conversation.assignment_rejected', { agentId: command.agentId, reason: 'rejected' }),
+        ...release('rejected'),
+      ];
     case 'end':
       requirePrimary(command, s, command.agentId);
       if (s.status === 'wrap_up') return closeAfterWrapUp(s, command.agentId);
       requireStatus(command, s, 'active');
       requireAccepted(command, s);
       // T4
-      return [event('conversation.ended', { agentId: command.agentId, endedBy: 'agent' }), ...wrapUpCapacity(s, ctx.agents, now)];
+      return [
+        event('conversation.ended', { agentId: command.agentId, endedBy: 'agent' }),
+        ...wrapUpCapacity(s, ctx.agents, now),
+      ];
     case 'closeSession':
       requirePrimary(command, s, command.agentId);
       if (s.status === 'wrap_up') return closeAfterWrapUp(s, command.agentId);
@@ -72,21 +75,34 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
       requireAccepted(command, s);
       if (s.channel === 'live_chat') {
         // T10
-        return [event('conversation.returned_to_queue', { agentId: command.agentId, reason: 'session_closed' }), ...release('session_closed')];
+        return [
+          event('conversation.returned_to_queue', { agentId: command.agentId, reason: 'session_closed' }),
+          ...release('session_closed'),
+        ];
       }
       if (isAsynchronous(s.channel)) {
         // T11
         return [event('conversation.parked', { agentId: command.agentId }), ...release('parked')];
       }
-      throw notAllowed(command, s, `a ${s.channel} conversation is ended${s.channel === 'record' ? ' or resolved' : ''}, not parked`);
+      throw notAllowed(
+        command,
+        s,
+        `a ${s.channel} conversation is ended${s.channel === 'record' ? ' or resolved' : ''}, not parked`,
+      );
     case 'release': // T8
       requirePrimary(command, s, command.agentId);
       requireStatus(command, s, 'active');
       if (!s.accepted) {
         // Giving back an offer not yet accepted is declining it: distribution will try someone else.
-        return [event('conversation.assignment_rejected', { agentId: command.agentId, reason: 'rejected' }), ...release('rejected')];
+        return [
+          event('conversation.assignment_rejected', { agentId: command.agentId, reason: 'rejected' }),
+          ...release('rejected'),
+        ];
       }
-      return [event('conversation.returned_to_queue', { agentId: command.agentId, reason: 'released' }), ...release('released')];
+      return [
+        event('conversation.returned_to_queue', { agentId: command.agentId, reason: 'released' }),
+        ...release('released'),
+      ];
     case 'transfer':
       requirePrimary(command, s, command.agentId);
       requireStatus(command, s, 'active');
@@ -96,11 +112,16 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
       // T16
       requireStatus(command, s, 'waiting');
       if (s.primaryAgentId !== command.agentId) {
-        throw forbidden(`conversation '${s.id}' is in the work items of agent '${s.primaryAgentId}', not '${command.agentId}'`);
+        throw forbidden(
+          `conversation '${s.id}' is in the work items of agent '${s.primaryAgentId}', not '${command.agentId}'`,
+        );
       }
       const agent = requireAgent(ctx.agents, command.agentId);
       requireRoom(command, s, agent);
-      return [event('conversation.resumed', { agentId: agent.id, units: s.settings.capacityUnits }), hold(agent.id, s, now)];
+      return [
+        event('conversation.resumed', { agentId: agent.id, units: s.settings.capacityUnits }),
+        hold(agent.id, s, now),
+      ];
     }
     case 'resolve': // T12
       requirePrimary(command, s, command.agentId);
@@ -121,7 +142,10 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
       if (s.status === 'waiting') {
         // T17
         const owner = s.primaryAgentId ? { agentId: s.primaryAgentId } : {};
-        return [event('conversation.customer_returned', owner), event('conversation.customer_message', { text: command.text })];
+        return [
+          event('conversation.customer_returned', owner),
+          event('conversation.customer_message', { text: command.text }),
+        ];
       }
       return [event('conversation.customer_message', { text: command.text })];
     case 'agentDisconnect':
@@ -169,7 +193,13 @@ const request = (
   const { id: _id, channel: _channel, operatingHours: _hours, autoCloseSeconds, ...rest } = ws;
   const settings = { ...rest, autoCloseSeconds: autoCloseFor(ws.channel, autoCloseSeconds) };
   const { conversationId, channel, workstreamId, queueId, customer } = command;
-  return [conversationEvent('conversation.requested', { conversationId, channel, workstreamId, queueId, customer, settings }, now)];
+  return [
+    conversationEvent(
+      'conversation.requested',
+      { conversationId, channel, workstreamId, queueId, customer, settings },
+      now,
+    ),
+  ];
 };
 
 const requireRoom = (command: ConversationCommand, s: ConversationState, agent: AgentState) => {
@@ -245,4 +275,3 @@ const customerLeaves = (
   }
   return [conversationEvent('conversation.customer_left', { conversationId, how }, now)];
 };
-

@@ -27,7 +27,11 @@ describe('release of an offer not yet accepted works like reject', () => {
 });
 
 describe('a live chat transferred to an external number (X1)', () => {
-  const transferredOut = [...activeOn('live_chat'), transferredToExternal('a1', '+4512345678'), released('a1', 2, 'transferred')];
+  const transferredOut = [
+    ...activeOn('live_chat'),
+    transferredToExternal('a1', '+4512345678'),
+    released('a1', 2, 'transferred'),
+  ];
 
   it('the customer ending it moves it to wrap_up (T5), no agent capacity involved', () => {
     given(...transferredOut)
@@ -46,7 +50,9 @@ describe('a live chat transferred to an external number (X1)', () => {
 
 describe('agent.reconnected', () => {
   it('from an agent who is not the primary agent of the active conversation is refused (403)', () => {
-    given(...activeOn('voice'), agentDisconnected('a1')).when(agentReconnect('a2')).thenThrows('forbidden');
+    given(...activeOn('voice'), agentDisconnected('a1'))
+      .when(agentReconnect('a2'))
+      .thenThrows('forbidden');
   });
 
   it('from the primary agent cancels the pending disconnect', () => {

@@ -37,9 +37,19 @@ export interface ConversationEventMap {
   /** T7, T8, T10 */
   'conversation.returned_to_queue': { conversationId: string; agentId: string; reason: ReturnReason };
   /** X3 (T9) */
-  'conversation.transferred_to_queue': { conversationId: string; fromAgentId: string; fromQueueId: string; toQueueId: string };
+  'conversation.transferred_to_queue': {
+    conversationId: string;
+    fromAgentId: string;
+    fromQueueId: string;
+    toQueueId: string;
+  };
   /** X2 */
-  'conversation.transferred_to_agent': { conversationId: string; fromAgentId: string; toAgentId: string; units: number };
+  'conversation.transferred_to_agent': {
+    conversationId: string;
+    fromAgentId: string;
+    toAgentId: string;
+    units: number;
+  };
   /** X1 */
   'conversation.transferred_to_external': { conversationId: string; fromAgentId: string; toExternalNumber: string };
   /** T11 */
@@ -69,5 +79,8 @@ export type ConversationEvent = {
   [K in ConversationEventType]: { type: K; data: ConversationEventMap[K]; at: string };
 }[ConversationEventType];
 
-export const conversationEvent = <K extends ConversationEventType>(type: K, data: ConversationEventMap[K], at: string) =>
-  ({ type, data, at }) as Extract<ConversationEvent, { type: K }>;
+export const conversationEvent = <K extends ConversationEventType>(
+  type: K,
+  data: ConversationEventMap[K],
+  at: string,
+) => ({ type, data, at }) as Extract<ConversationEvent, { type: K }>;

@@ -101,7 +101,13 @@ const toActive = (s: ConversationState, agentId: string, accepted: boolean, at: 
 };
 
 const toOpen = (s: ConversationState, queueId: string, at: string): ConversationState => {
-  const { primaryAgentId: _agent, primaryExternalNumber: _number, capacityHolder: _holder, agentDisconnectedAt: _at, ...rest } = s;
+  const {
+    primaryAgentId: _agent,
+    primaryExternalNumber: _number,
+    capacityHolder: _holder,
+    agentDisconnectedAt: _at,
+    ...rest
+  } = s;
   return moveTo({ ...rest, queueId, accepted: false, lastActivityAt: at }, 'open', at);
 };
 

@@ -49,11 +49,15 @@ const refused = allowedIn.flatMap(([name, command, allowed]) =>
 
 describe('a command from a status the table does not list: 409 naming the status (sms)', () => {
   it.each(refused)('%s from %s', (_, status, command) => {
-    given(...historyIn(status, 'sms')).when(command).thenThrows('not_allowed', status);
+    given(...historyIn(status, 'sms'))
+      .when(command)
+      .thenThrows('not_allowed', status);
   });
 
   it.each(['open', 'wrap_up'] as const)('T12 resolve a record from %s', (status) => {
-    given(...historyIn(status, 'record')).when(resolve('a1')).thenThrows('not_allowed', status);
+    given(...historyIn(status, 'record'))
+      .when(resolve('a1'))
+      .thenThrows('not_allowed', status);
   });
 });
 
@@ -67,32 +71,42 @@ describe("another agent's conversation: 403", () => {
     ['agent disconnect', agentDisconnect('a2')],
   ] as const;
   it.each(a2)('%s (active)', (_, command) => {
-    given(...activeOn('sms')).when(command).thenThrows('forbidden');
+    given(...activeOn('sms'))
+      .when(command)
+      .thenThrows('forbidden');
   });
 
   it.each([
     ['accept', accept('a2')],
     ['reject', reject('a2')],
   ] as const)('%s (offered to a1)', (_, command) => {
-    given(...offeredOn('sms')).when(command).thenThrows('forbidden');
+    given(...offeredOn('sms'))
+      .when(command)
+      .thenThrows('forbidden');
   });
 
   it.each([
     ['end', end('a2')],
     ['close-session', closeSession('a2')],
   ] as const)('%s (wrap_up)', (_, command) => {
-    given(...wrapUpOn('sms')).when(command).thenThrows('forbidden');
+    given(...wrapUpOn('sms'))
+      .when(command)
+      .thenThrows('forbidden');
   });
 
   it.each([
     ['resume', resume('a2')],
     ['agent message', agentMessage('a2')],
   ] as const)('%s (waiting)', (_, command) => {
-    given(...waitingOn('sms')).when(command).thenThrows('forbidden');
+    given(...waitingOn('sms'))
+      .when(command)
+      .thenThrows('forbidden');
   });
 
   it('resolve (active record)', () => {
-    given(...activeOn('record')).when(resolve('a2')).thenThrows('forbidden');
+    given(...activeOn('record'))
+      .when(resolve('a2'))
+      .thenThrows('forbidden');
   });
 });
 

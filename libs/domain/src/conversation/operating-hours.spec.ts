@@ -15,7 +15,11 @@ const MONDAY_17_00 = '2026-11-23T16:00:00.000Z';
 const SATURDAY_NOON = '2026-11-21T11:00:00.000Z';
 
 const refusal = (channel: 'live_chat' | 'persistent_chat', now: string): DomainError => {
-  const context = { agents: new Map(), workstream: workstreamFor(channel, { operatingHours: HOURS }), queueIds: new Set(['q1']) };
+  const context = {
+    agents: new Map(),
+    workstream: workstreamFor(channel, { operatingHours: HOURS }),
+    queueIds: new Set(['q1']),
+  };
   try {
     const decided = decideConversation(request(channel), context, now);
     throw new Error(`expected the request to be refused, but it decided ${JSON.stringify(decided)}`);
@@ -47,7 +51,10 @@ describe('live chat', () => {
   });
 
   it('without operating hours: accepted at any time', () => {
-    given().when(request('live_chat'), { now: SATURDAY_NOON }).then([requested('live_chat')]).andStatus('open');
+    given()
+      .when(request('live_chat'), { now: SATURDAY_NOON })
+      .then([requested('live_chat')])
+      .andStatus('open');
   });
 });
 
@@ -57,7 +64,10 @@ describe('persistent chat', () => {
     ['Saturday noon', SATURDAY_NOON],
   ])('outside operating hours (%s): accepted, stays open', (_when, now) => {
     given()
-      .when(request('persistent_chat'), { workstream: workstreamFor('persistent_chat', { operatingHours: HOURS }), now })
+      .when(request('persistent_chat'), {
+        workstream: workstreamFor('persistent_chat', { operatingHours: HOURS }),
+        now,
+      })
       .then([requested('persistent_chat', { operatingHours: HOURS })])
       .andStatus('open')
       .andNo('primaryAgentId', 'capacityHolder');
@@ -65,7 +75,10 @@ describe('persistent chat', () => {
 
   it('inside operating hours: accepted, open', () => {
     given()
-      .when(request('persistent_chat'), { workstream: workstreamFor('persistent_chat', { operatingHours: HOURS }), now: MONDAY_09_00 })
+      .when(request('persistent_chat'), {
+        workstream: workstreamFor('persistent_chat', { operatingHours: HOURS }),
+        now: MONDAY_09_00,
+      })
       .then([requested('persistent_chat', { operatingHours: HOURS })])
       .andStatus('open');
   });

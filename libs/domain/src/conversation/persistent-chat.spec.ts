@@ -26,7 +26,10 @@ describe('the customer must be authenticated', () => {
   });
 
   it('a live chat may be anonymous', () => {
-    given().when(request('live_chat', ANONYMOUS)).then([requested('live_chat', {}, ANONYMOUS)]).andStatus('open');
+    given()
+      .when(request('live_chat', ANONYMOUS))
+      .then([requested('live_chat', {}, ANONYMOUS)])
+      .andStatus('open');
   });
 });
 
@@ -36,11 +39,18 @@ describe("the customer's End or disconnect never ends it: recorded, status uncha
     ['disconnects', customerDisconnect, 'disconnected'],
   ] as const)('the customer %s', (_, command, how) => {
     it.each(['open', 'active', 'waiting', 'wrap_up'] as const)('in %s', (status) => {
-      given(...historyIn(status, 'persistent_chat')).when(command()).then([customerLeft(how)]).andStatus(status);
+      given(...historyIn(status, 'persistent_chat'))
+        .when(command())
+        .then([customerLeft(how)])
+        .andStatus(status);
     });
 
     it('before the agent accepted (no T13)', () => {
-      given(...offeredOn('persistent_chat')).when(command()).then([customerLeft(how)]).andStatus('active').andFree('a1', 2);
+      given(...offeredOn('persistent_chat'))
+        .when(command())
+        .then([customerLeft(how)])
+        .andStatus('active')
+        .andFree('a1', 2);
     });
   });
 });

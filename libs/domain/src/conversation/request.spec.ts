@@ -43,14 +43,20 @@ describe('request → open', () => {
   });
 
   it('an unknown queue: not_found', () => {
-    given().when(request('sms', CUSTOMER, 'q9')).thenThrows('not_found');
+    given()
+      .when(request('sms', CUSTOMER, 'q9'))
+      .thenThrows('not_found');
   });
 
   it("a channel other than the workstream's: invalid channel", () => {
-    given().when(request('sms'), { workstream: workstreamFor('voice') }).thenInvalid('channel');
+    given()
+      .when(request('sms'), { workstream: workstreamFor('voice') })
+      .thenInvalid('channel');
   });
 
   it('twice: 409 naming its status', () => {
-    given(...openOn('sms')).when(request('sms')).thenThrows('not_allowed', 'open');
+    given(...openOn('sms'))
+      .when(request('sms'))
+      .thenThrows('not_allowed', 'open');
   });
 });

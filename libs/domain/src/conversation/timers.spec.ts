@@ -61,7 +61,9 @@ describe('auto-close defaults per channel and status (from when the status began
   });
 
   it('a workstream override replaces a default', () => {
-    expect(deadlinesAfter(...openOn('live_chat', { autoCloseSeconds: { open: 10 * MIN } }))).toEqual(autoClose(10 * MIN));
+    expect(deadlinesAfter(...openOn('live_chat', { autoCloseSeconds: { open: 10 * MIN } }))).toEqual(
+      autoClose(10 * MIN),
+    );
   });
 
   it('null switches a default off', () => {
@@ -125,11 +127,21 @@ describe('a timer not yet due decides nothing', () => {
     ['expireOffer', later(30), offeredOn('sms')],
     ['expireAgentDisconnect', later(60), [...activeOn('sms'), agentDisconnected('a1')]],
     ['expireWaiting', later(HOUR), waitingOn('sms')],
-    ['expireWrapUpBlock', later(5 * MIN), [...activeOn('sms', { wrapUpCapacityBlock: { minutes: 5 } }), ended('a1'), held('a1', 2, 'wrap_up', later(5 * MIN))]],
+    [
+      'expireWrapUpBlock',
+      later(5 * MIN),
+      [
+        ...activeOn('sms', { wrapUpCapacityBlock: { minutes: 5 } }),
+        ended('a1'),
+        held('a1', 2, 'wrap_up', later(5 * MIN)),
+      ],
+    ],
   ];
   it.each(cases)('%s, one second early', (kind, dueAt, history) => {
     expect(deadlines(stateAfter(...history))).toContainEqual({ kind, dueAt });
-    given(...history).when(timer(kind, dueAt), { now: addSeconds(dueAt, -1) }).thenNothing();
+    given(...history)
+      .when(timer(kind, dueAt), { now: addSeconds(dueAt, -1) })
+      .thenNothing();
   });
 });
 
@@ -147,13 +159,12 @@ describe('a stale timer decides nothing', () => {
       ...at(later(20), agentReconnected('a1')),
       ...at(later(30), agentDisconnected('a1')),
     ];
-    given(...history).when(timer('expireAgentDisconnect', later(70)), { now: later(90) }).thenNothing();
+    given(...history)
+      .when(timer('expireAgentDisconnect', later(70)), { now: later(90) })
+      .thenNothing();
     given(...history)
       .when(timer('expireAgentDisconnect', later(90)), { now: later(90) })
-      .then([
-        returnedToQueue('a1', 'agent_disconnect_timeout'),
-        released('a1', 2, 'agent_disconnect_timeout'),
-      ]);
+      .then([returnedToQueue('a1', 'agent_disconnect_timeout'), released('a1', 2, 'agent_disconnect_timeout')]);
   });
 
   it('waiting inactivity cancelled by activity', () => {
@@ -169,7 +180,10 @@ describe('a stale timer decides nothing', () => {
   });
 
   it('offer already fired', () => {
-    given(...offeredOn('sms'), ...at(later(30), assignmentRejected('a1', 'offer_timeout'), released('a1', 2, 'offer_timeout')))
+    given(
+      ...offeredOn('sms'),
+      ...at(later(30), assignmentRejected('a1', 'offer_timeout'), released('a1', 2, 'offer_timeout')),
+    )
       .when(timer('expireOffer', later(30)), { now: later(31) })
       .thenNothing();
   });
@@ -193,10 +207,14 @@ describe('a stale timer decides nothing', () => {
   });
 
   it('a deadline the conversation does not have', () => {
-    given(...openOn('live_chat')).when(timer('autoClose', later(10 * MIN)), { now: later(20 * MIN) }).thenNothing();
+    given(...openOn('live_chat'))
+      .when(timer('autoClose', later(10 * MIN)), { now: later(20 * MIN) })
+      .thenNothing();
   });
 
   it('a timer of a kind the status does not derive', () => {
-    given(...wrapUpOn('sms')).when(timer('expireWrapUpBlock', later(0)), { now: later(DAY) }).thenNothing();
+    given(...wrapUpOn('sms'))
+      .when(timer('expireWrapUpBlock', later(0)), { now: later(DAY) })
+      .thenNothing();
   });
 });

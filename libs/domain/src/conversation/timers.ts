@@ -4,8 +4,7 @@ import { releaseHeld, wrapUpCapacity } from './capacity-effects';
 import { ConversationCommand, TimerKind } from './commands';
 import { conversationEvent } from './events';
 import { ConversationState } from './state';
-import type { Decided } from './decide';
-
+import type { Decided } from './decided';
 
 export interface Deadline {
   kind: TimerKind;
@@ -20,13 +19,19 @@ export const deadlines = (s: ConversationState): Deadline[] => {
   const result: Deadline[] = [];
   const { settings } = s;
   if (s.status === 'active' && s.agentDisconnectedAt) {
-    result.push({ kind: 'expireAgentDisconnect', dueAt: addSeconds(s.agentDisconnectedAt, settings.agentDisconnectTimeoutSeconds) });
+    result.push({
+      kind: 'expireAgentDisconnect',
+      dueAt: addSeconds(s.agentDisconnectedAt, settings.agentDisconnectTimeoutSeconds),
+    });
   }
   if (s.status === 'active' && !s.accepted) {
     result.push({ kind: 'expireOffer', dueAt: addSeconds(s.statusSince, settings.offerTimeoutSeconds) });
   }
   if (s.status === 'waiting') {
-    result.push({ kind: 'expireWaiting', dueAt: addSeconds(s.lastActivityAt, settings.waitingInactivityTimeoutSeconds) });
+    result.push({
+      kind: 'expireWaiting',
+      dueAt: addSeconds(s.lastActivityAt, settings.waitingInactivityTimeoutSeconds),
+    });
   }
   const block = settings.wrapUpCapacityBlock;
   if (s.status === 'wrap_up' && s.capacityHolder && typeof block === 'object') {
@@ -55,12 +60,20 @@ export const decideTimer = (
     // An agent is primary whenever these two deadlines exist (a disconnect or an offer is an agent's).
     case 'expireAgentDisconnect': // T7
       return [
-        conversationEvent('conversation.returned_to_queue', { conversationId, agentId: agentId!, reason: 'agent_disconnect_timeout' }, now),
+        conversationEvent(
+          'conversation.returned_to_queue',
+          { conversationId, agentId: agentId!, reason: 'agent_disconnect_timeout' },
+          now,
+        ),
         ...releaseHeld(s, agents, 'agent_disconnect_timeout', now),
       ];
     case 'expireOffer':
       return [
-        conversationEvent('conversation.assignment_rejected', { conversationId, agentId: agentId!, reason: 'offer_timeout' }, now),
+        conversationEvent(
+          'conversation.assignment_rejected',
+          { conversationId, agentId: agentId!, reason: 'offer_timeout' },
+          now,
+        ),
         ...releaseHeld(s, agents, 'offer_timeout', now),
       ];
     case 'expireWaiting': // T15

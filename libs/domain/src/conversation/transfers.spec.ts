@@ -54,7 +54,9 @@ describe('X2 to another agent: stays active, the other agent becomes primary and
   });
 
   it('refused when the target has too little room (409)', () => {
-    given(...activeOn('voice'), busyWith('a2', 3)).when(transferToAgent('a1', 'a2')).thenThrows('not_allowed', 'active');
+    given(...activeOn('voice'), busyWith('a2', 3))
+      .when(transferToAgent('a1', 'a2'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('accepted when the target has exactly the room', () => {
@@ -65,15 +67,21 @@ describe('X2 to another agent: stays active, the other agent becomes primary and
   });
 
   it('refused when the target is offline (409)', () => {
-    given(...activeOn('voice'), configured('a3')).when(transferToAgent('a1', 'a3')).thenThrows('not_allowed', 'active');
+    given(...activeOn('voice'), configured('a3'))
+      .when(transferToAgent('a1', 'a3'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('an unknown target: not_found', () => {
-    given(...activeOn('voice')).when(transferToAgent('a1', 'a9')).thenThrows('not_found');
+    given(...activeOn('voice'))
+      .when(transferToAgent('a1', 'a9'))
+      .thenThrows('not_found');
   });
 
   it('to the primary agent itself: 409', () => {
-    given(...activeOn('voice')).when(transferToAgent('a1', 'a1')).thenThrows('not_allowed', 'active');
+    given(...activeOn('voice'))
+      .when(transferToAgent('a1', 'a1'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('with 3 units, 3 are released and 3 consumed', () => {
@@ -97,7 +105,9 @@ describe('X3 (T9) to another queue: open in the new queue', () => {
   });
 
   it('an unknown queue: not_found', () => {
-    given(...activeOn('sms')).when(transferToQueue('a1', 'q9')).thenThrows('not_found');
+    given(...activeOn('sms'))
+      .when(transferToQueue('a1', 'q9'))
+      .thenThrows('not_found');
   });
 });
 
@@ -107,6 +117,8 @@ describe('only the primary agent transfers (403)', () => {
     ['to an agent', transferToAgent('a2', 'a2')],
     ['to a number', transferToExternal('a2', '+4512345678')],
   ] as const)('%s', (_, command) => {
-    given(...activeOn('sms')).when(command).thenThrows('forbidden');
+    given(...activeOn('sms'))
+      .when(command)
+      .thenThrows('forbidden');
   });
 });

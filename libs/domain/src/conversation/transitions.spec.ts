@@ -50,12 +50,18 @@ describe('T1 open → active: an agent picks the conversation', () => {
 
 describe('T3 open → closed: the customer abandons a live chat before any agent is assigned', () => {
   it.each(leaving)('live_chat: the customer %s', (_, command, how) => {
-    given(...openOn('live_chat')).when(command()).then([abandoned(how)]).andStatus('closed');
+    given(...openOn('live_chat'))
+      .when(command())
+      .then([abandoned(how)])
+      .andStatus('closed');
   });
 
   describe.each(leaving)('elsewhere the customer %s without a status change', (_, command, how) => {
     it.each(NOT_LIVE_CHAT)('%s', (channel) => {
-      given(...openOn(channel)).when(command()).then([customerLeft(how)]).andStatus('open');
+      given(...openOn(channel))
+        .when(command())
+        .then([customerLeft(how)])
+        .andStatus('open');
     });
   });
 });
@@ -94,18 +100,27 @@ describe('T5 / T6 active → wrap_up: the customer ends the live chat or their c
 
   describe.each(leaving)('elsewhere the customer %s and the conversation stays active', (_, command, how) => {
     it.each(NOT_LIVE_CHAT)('%s', (channel) => {
-      given(...activeOn(channel)).when(command()).then([customerLeft(how)]).andStatus('active').andFree('a1', 2);
+      given(...activeOn(channel))
+        .when(command())
+        .then([customerLeft(how)])
+        .andStatus('active')
+        .andFree('a1', 2);
     });
   });
 });
 
 describe('T7 active → open: the agent does not reconnect within the disconnect timeout (60 s)', () => {
   it.each(ALL)('%s: the disconnect is recorded', (channel) => {
-    given(...activeOn(channel)).when(agentDisconnect('a1')).then([agentDisconnected('a1')]).andStatus('active');
+    given(...activeOn(channel))
+      .when(agentDisconnect('a1'))
+      .then([agentDisconnected('a1')])
+      .andStatus('active');
   });
 
   it.each(ALL)('%s: a second disconnect decides nothing', (channel) => {
-    given(...activeOn(channel), agentDisconnected('a1')).when(agentDisconnect('a1')).thenNothing();
+    given(...activeOn(channel), agentDisconnected('a1'))
+      .when(agentDisconnect('a1'))
+      .thenNothing();
   });
 
   it.each(ALL)('%s: the timeout returns it to the queue', (channel) => {
@@ -126,11 +141,15 @@ describe('T7 active → open: the agent does not reconnect within the disconnect
   });
 
   it('a reconnect without a disconnect decides nothing', () => {
-    given(...activeOn('sms')).when(agentReconnect('a1')).thenNothing();
+    given(...activeOn('sms'))
+      .when(agentReconnect('a1'))
+      .thenNothing();
   });
 
   it('another agent cannot report the disconnect (403)', () => {
-    given(...activeOn('sms')).when(agentDisconnect('a2')).thenThrows('forbidden');
+    given(...activeOn('sms'))
+      .when(agentDisconnect('a2'))
+      .thenThrows('forbidden');
   });
 });
 
@@ -158,7 +177,9 @@ describe('T10 active → open: the agent closes the session of a live chat', () 
 
 describe('close-session on an active voice call or record is refused: it is ended (or resolved), not parked', () => {
   it.each(['voice', 'record'] as const)('%s', (channel) => {
-    given(...activeOn(channel)).when(closeSession('a1')).thenThrows('not_allowed', 'active');
+    given(...activeOn(channel))
+      .when(closeSession('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 });
 
@@ -173,6 +194,8 @@ describe('T12 active → closed: the agent resolves a record', () => {
   });
 
   it.each(except('record'))('never for %s (409)', (channel) => {
-    given(...activeOn(channel)).when(resolve('a1')).thenThrows('not_allowed', 'active');
+    given(...activeOn(channel))
+      .when(resolve('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 });

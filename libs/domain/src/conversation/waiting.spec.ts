@@ -45,11 +45,15 @@ describe('T11 active → waiting: the agent closes the session without selecting
   });
 
   it.each(['voice', 'record'] as const)('never for %s (409)', (channel) => {
-    given(...activeOn(channel)).when(closeSession('a1')).thenThrows('not_allowed', 'active');
+    given(...activeOn(channel))
+      .when(closeSession('a1'))
+      .thenThrows('not_allowed', 'active');
   });
 
   it('by another agent: 403', () => {
-    given(...activeOn('sms')).when(closeSession('a2')).thenThrows('forbidden');
+    given(...activeOn('sms'))
+      .when(closeSession('a2'))
+      .thenThrows('forbidden');
   });
 });
 
@@ -81,23 +85,34 @@ describe('T16 waiting → active: the agent resumes it from their own work items
   });
 
   it('another agent: 403', () => {
-    given(...waitingOn('sms')).when(resume('a2')).thenThrows('forbidden');
+    given(...waitingOn('sms'))
+      .when(resume('a2'))
+      .thenThrows('forbidden');
   });
 
   it('the agent is offline: 409', () => {
-    given(...waitingOn('sms'), presence('a1', 'offline')).when(resume('a1')).thenThrows('not_allowed', 'waiting');
+    given(...waitingOn('sms'), presence('a1', 'offline'))
+      .when(resume('a1'))
+      .thenThrows('not_allowed', 'waiting');
   });
 
   it('the agent has no room: 409', () => {
-    given(...waitingOn('sms'), busyWith('a1', 3)).when(resume('a1')).thenThrows('not_allowed', 'waiting');
+    given(...waitingOn('sms'), busyWith('a1', 3))
+      .when(resume('a1'))
+      .thenThrows('not_allowed', 'waiting');
   });
 
   it('the agent has exactly the room', () => {
-    given(...waitingOn('sms'), busyWith('a1', 2)).when(resume('a1')).then([resumed('a1'), held('a1', 2)]).andFree('a1', 0);
+    given(...waitingOn('sms'), busyWith('a1', 2))
+      .when(resume('a1'))
+      .then([resumed('a1'), held('a1', 2)])
+      .andFree('a1', 0);
   });
 
   it('the agent lowered to fewer units than it needs: 409', () => {
-    given(...waitingOn('sms'), configured('a1', 1)).when(resume('a1')).thenThrows('not_allowed', 'waiting');
+    given(...waitingOn('sms'), configured('a1', 1))
+      .when(resume('a1'))
+      .thenThrows('not_allowed', 'waiting');
   });
 });
 
@@ -112,6 +127,9 @@ describe('T17 waiting → open: the customer writes again within the timeout', (
   });
 
   it.each(['open', 'active', 'wrap_up'] as const)('in %s a customer message is only recorded', (status) => {
-    given(...historyIn(status, 'sms')).when(customerMessage('hello?')).then([customerWrote('hello?')]).andStatus(status);
+    given(...historyIn(status, 'sms'))
+      .when(customerMessage('hello?'))
+      .then([customerWrote('hello?')])
+      .andStatus(status);
   });
 });

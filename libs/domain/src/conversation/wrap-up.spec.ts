@@ -44,7 +44,9 @@ describe('T14 wrap_up → closed: the agent selects End or closes the session af
     });
 
     it('by another agent: 403', () => {
-      given(...wrapUpOn('sms')).when(command('a2')).thenThrows('forbidden');
+      given(...wrapUpOn('sms'))
+        .when(command('a2'))
+        .thenThrows('forbidden');
     });
   });
 });

@@ -27,7 +27,10 @@ interface AgentSpec {
 }
 
 /** A candidate agent: 4 units, available, member of q1, nothing held, never assigned, unless told otherwise. */
-const agent = (id: string, { capacity = 4, used = 0, presence = 'available', queueIds = ['q1'], last = 0 }: AgentSpec = {}): Candidate => {
+const agent = (
+  id: string,
+  { capacity = 4, used = 0, presence = 'available', queueIds = ['q1'], last = 0 }: AgentSpec = {},
+): Candidate => {
   const state: AgentState = {
     id,
     name: `Agent ${id}`,
@@ -42,7 +45,8 @@ const agent = (id: string, { capacity = 4, used = 0, presence = 'available', que
 /** Conversation c1 in q1 of an sms workstream (2 units, keep-same-agent off) after the facts. */
 const conversation = (...facts: Fact[]): ConversationState => stateAfter(requested('sms'), ...facts);
 /** The same, in a workstream that keeps the same agent. */
-const keepingSameAgent = (...facts: Fact[]): ConversationState => stateAfter(requested('sms', { keepSameAgent: true }), ...facts);
+const keepingSameAgent = (...facts: Fact[]): ConversationState =>
+  stateAfter(requested('sms', { keepSameAgent: true }), ...facts);
 /** a1 had it, parked it, and the customer came back (T17): it is open again and a1 is its last primary agent. */
 const lastHadBy = (agentId: string): Fact[] => [picked(agentId), parked(agentId), customerReturned(agentId)];
 
@@ -94,7 +98,9 @@ describe('push distribution: who wins', () => {
   });
 
   it('free capacity beats round-robin order', () => {
-    expect(chooseAgent(conversation(), [agent('a1', { capacity: 5, last: 100 }), agent('a2', { capacity: 4, last: 0 })])).toBe('a1');
+    expect(
+      chooseAgent(conversation(), [agent('a1', { capacity: 5, last: 100 }), agent('a2', { capacity: 4, last: 0 })]),
+    ).toBe('a1');
   });
 
   it('equally free: round-robin, the least recently assigned first', () => {
@@ -130,14 +136,17 @@ describe('push distribution: an offer rejected or not answered moves on to the n
   });
 
   it('a1 rejected, then a2 let it time out: a3', () => {
-    const c = conversation(assigned('a1'), assignmentRejected('a1', 'rejected'), assigned('a2'), assignmentRejected('a2', 'offer_timeout'));
+    const c = conversation(
+      assigned('a1'),
+      assignmentRejected('a1', 'rejected'),
+      assigned('a2'),
+      assignmentRejected('a2', 'offer_timeout'),
+    );
     expect(chooseAgent(c, team())).toBe('a3');
   });
 
   it('everyone declined: nobody', () => {
-    const c = conversation(
-      ...['a1', 'a2', 'a3'].flatMap((id) => [assigned(id), assignmentRejected(id, 'rejected')]),
-    );
+    const c = conversation(...['a1', 'a2', 'a3'].flatMap((id) => [assigned(id), assignmentRejected(id, 'rejected')]));
     expect(chooseAgent(c, team())).toBeUndefined();
   });
 
@@ -165,7 +174,9 @@ describe('keep same agent', () => {
   });
 
   it('on: waits for the last primary agent who is available but full', () => {
-    expect(chooseAgent(keepingSameAgent(...lastHadBy('a1')), [agent('a1', { capacity: 4, used: 3 }), freer()])).toBeUndefined();
+    expect(
+      chooseAgent(keepingSameAgent(...lastHadBy('a1')), [agent('a1', { capacity: 4, used: 3 }), freer()]),
+    ).toBeUndefined();
   });
 
   it('on: the last primary agent is offline: anyone eligible, the freest first', () => {

@@ -21,7 +21,10 @@ export const chooseAgent = (conversation: ConversationState, candidates: Candida
   const lastAgent = last && candidates.find((c) => c.agent.id === last);
   // Wait for the last agent only while they could take it: signed in, in its queue, and they have not declined it.
   const waitFor =
-    lastAgent && lastAgent.agent.presence !== 'offline' && lastAgent.agent.queueIds.includes(conversation.queueId) && !declined.has(lastAgent.agent.id);
+    lastAgent &&
+    lastAgent.agent.presence !== 'offline' &&
+    lastAgent.agent.queueIds.includes(conversation.queueId) &&
+    !declined.has(lastAgent.agent.id);
   if (waitFor) pool = [lastAgent];
   const eligible = pool.filter(
     ({ agent }) =>
@@ -31,7 +34,10 @@ export const chooseAgent = (conversation: ConversationState, candidates: Candida
       !declined.has(agent.id),
   );
   eligible.sort(
-    (a, b) => freeUnits(b.agent) - freeUnits(a.agent) || a.lastAssignedPosition - b.lastAssignedPosition || a.agent.id.localeCompare(b.agent.id),
+    (a, b) =>
+      freeUnits(b.agent) - freeUnits(a.agent) ||
+      a.lastAssignedPosition - b.lastAssignedPosition ||
+      a.agent.id.localeCompare(b.agent.id),
   );
   return eligible[0]?.agent.id;
 };

@@ -2,7 +2,7 @@
 import { AgentEvent, Presence } from '../agent/events';
 import { Channel } from '../channel/channel';
 import { ConversationCommand, TransferTarget } from '../conversation/commands';
-import { Decided } from '../conversation/decide';
+import { Decided } from '../conversation/decided';
 import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
 import { TimerKind } from '../conversation/commands';
 import { addSeconds } from '../shared/time';
@@ -67,17 +67,40 @@ export const closeSession = byAgent('closeSession');
 export const release = byAgent('release');
 export const resume = byAgent('resume');
 export const resolve = byAgent('resolve');
-const transfer = (agentId: string, target: TransferTarget): ConversationCommand => ({ type: 'transfer', conversationId: C, agentId, target });
+const transfer = (agentId: string, target: TransferTarget): ConversationCommand => ({
+  type: 'transfer',
+  conversationId: C,
+  agentId,
+  target,
+});
 export const transferToQueue = (agentId: string, toQueueId: string) => transfer(agentId, { toQueueId });
 export const transferToAgent = (agentId: string, toAgentId: string) => transfer(agentId, { toAgentId });
-export const transferToExternal = (agentId: string, toExternalNumber: string) => transfer(agentId, { toExternalNumber });
-export const agentMessage = (agentId: string, text = 'hello'): ConversationCommand => ({ type: 'agentMessage', conversationId: C, agentId, text });
-export const customerMessage = (text = 'hi'): ConversationCommand => ({ type: 'customerMessage', conversationId: C, text });
+export const transferToExternal = (agentId: string, toExternalNumber: string) =>
+  transfer(agentId, { toExternalNumber });
+export const agentMessage = (agentId: string, text = 'hello'): ConversationCommand => ({
+  type: 'agentMessage',
+  conversationId: C,
+  agentId,
+  text,
+});
+export const customerMessage = (text = 'hi'): ConversationCommand => ({
+  type: 'customerMessage',
+  conversationId: C,
+  text,
+});
 export const customerEnd = (): ConversationCommand => ({ type: 'customerEnd', conversationId: C });
 export const customerDisconnect = (): ConversationCommand => ({ type: 'customerDisconnect', conversationId: C });
 export const customerReconnect = (): ConversationCommand => ({ type: 'customerReconnect', conversationId: C });
-export const agentDisconnect = (agentId: string): ConversationCommand => ({ type: 'agentDisconnect', conversationId: C, agentId });
-export const agentReconnect = (agentId: string): ConversationCommand => ({ type: 'agentReconnect', conversationId: C, agentId });
+export const agentDisconnect = (agentId: string): ConversationCommand => ({
+  type: 'agentDisconnect',
+  conversationId: C,
+  agentId,
+});
+export const agentReconnect = (agentId: string): ConversationCommand => ({
+  type: 'agentReconnect',
+  conversationId: C,
+  agentId,
+});
 export const timer = (type: TimerKind, dueAt: string): ConversationCommand => ({ type, conversationId: C, dueAt });
 
 // ---- conversation events ----------------------------------------------------------------------
@@ -87,8 +110,18 @@ export const fact = <K extends keyof ConversationEventMap>(type: K, data: Data<K
   ({ type, data: { conversationId: C, ...data } }) as Fact;
 
 /** What `request` records for a workstream of this channel with these overrides. */
-export const requested = (channel: Channel, overrides: WorkstreamOverrides = {}, customer: Customer = CUSTOMER): Fact => {
-  const { id, channel: _channel, operatingHours: _hours, autoCloseSeconds, ...settings } = workstreamFor(channel, overrides);
+export const requested = (
+  channel: Channel,
+  overrides: WorkstreamOverrides = {},
+  customer: Customer = CUSTOMER,
+): Fact => {
+  const {
+    id,
+    channel: _channel,
+    operatingHours: _hours,
+    autoCloseSeconds,
+    ...settings
+  } = workstreamFor(channel, overrides);
   return fact('conversation.requested', {
     channel,
     workstreamId: id,
@@ -103,7 +136,8 @@ export const accepted = (agentId: string) => fact('conversation.accepted', { age
 export const assignmentRejected = (agentId: string, reason: 'rejected' | 'offer_timeout') =>
   fact('conversation.assignment_rejected', { agentId, reason });
 export const ended = (agentId: string, endedBy: EndedBy = 'agent') => fact('conversation.ended', { agentId, endedBy });
-export const returnedToQueue = (agentId: string, reason: ReturnReason) => fact('conversation.returned_to_queue', { agentId, reason });
+export const returnedToQueue = (agentId: string, reason: ReturnReason) =>
+  fact('conversation.returned_to_queue', { agentId, reason });
 export const transferredToQueue = (fromAgentId: string, fromQueueId: string, toQueueId: string) =>
   fact('conversation.transferred_to_queue', { fromAgentId, fromQueueId, toQueueId });
 export const transferredToAgent = (fromAgentId: string, toAgentId: string, units = UNITS) =>
@@ -113,10 +147,12 @@ export const transferredToExternal = (fromAgentId: string, toExternalNumber: str
 export const parked = (agentId: string) => fact('conversation.parked', { agentId });
 export const resumed = (agentId: string, units = UNITS) => fact('conversation.resumed', { agentId, units });
 /** T17; `agentId` is the owner to notify. */
-export const customerReturned = (agentId?: string) => fact('conversation.customer_returned', { ...(agentId && { agentId }) });
+export const customerReturned = (agentId?: string) =>
+  fact('conversation.customer_returned', { ...(agentId && { agentId }) });
 export const abandoned = (how: 'ended' | 'disconnected', agentId?: string) =>
   fact('conversation.abandoned', { how, ...(agentId && { agentId }) });
-export const closed = (reason: CloseReason, agentId?: string) => fact('conversation.closed', { reason, ...(agentId && { agentId }) });
+export const closed = (reason: CloseReason, agentId?: string) =>
+  fact('conversation.closed', { reason, ...(agentId && { agentId }) });
 export const wrapUpBlockExpired = (agentId: string) => fact('conversation.wrap_up_block_expired', { agentId });
 export const customerWrote = (text = 'hi') => fact('conversation.customer_message', { text });
 export const agentWrote = (agentId: string, text = 'hello') => fact('conversation.agent_message', { agentId, text });
@@ -134,7 +170,10 @@ export const configured = (agentId: string, capacityUnits = 4, queueIds = ['q1',
   agentFact('agent.configured', { agentId, name: `Agent ${agentId}`, capacityUnits, queueIds });
 export const presence = (agentId: string, status: Presence) => agentFact('agent.presence_changed', { agentId, status });
 /** An agent configured with `capacityUnits`, member of q1 and q2, and available. */
-export const available = (agentId: string, capacityUnits = 4): Fact[] => [configured(agentId, capacityUnits), presence(agentId, 'available')];
+export const available = (agentId: string, capacityUnits = 4): Fact[] => [
+  configured(agentId, capacityUnits),
+  presence(agentId, 'available'),
+];
 /** The conversation `c1` holds the agent's units. */
 export const held = (agentId: string, units: number, reason: 'active' | 'wrap_up' = 'active', until?: string) =>
   agentFact('agent.capacity_held', { agentId, conversationId: C, units, reason, ...(until && { until }) });

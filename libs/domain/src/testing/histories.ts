@@ -42,7 +42,11 @@ export const waitingOn = (channel: Channel, ws: WorkstreamOverrides = {}): Fact[
   released('a1', unitsOf(ws), 'parked'),
 ];
 /** T14. */
-export const closedOn = (channel: Channel): Fact[] => [...wrapUpOn(channel), closed('wrap_up_completed', 'a1'), released('a1', UNITS, 'closed')];
+export const closedOn = (channel: Channel): Fact[] => [
+  ...wrapUpOn(channel),
+  closed('wrap_up_completed', 'a1'),
+  released('a1', UNITS, 'closed'),
+];
 
 export const historyIn = (status: StatusReason, channel: Channel): Fact[] =>
   ({ open: openOn, active: activeOn, wrap_up: wrapUpOn, waiting: waitingOn, closed: closedOn })[status](channel);

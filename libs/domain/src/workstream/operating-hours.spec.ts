@@ -18,7 +18,11 @@ type Row = [string, string, boolean];
 
 const expectRows = (hours: OperatingHours, rows: Row[]) => {
   for (const [instant, local, open] of rows) {
-    expect({ instant, local: localTime(hours.timeZone, instant).time, open: isWithinOperatingHours(hours, instant) }).toEqual({
+    expect({
+      instant,
+      local: localTime(hours.timeZone, instant).time,
+      open: isWithinOperatingHours(hours, instant),
+    }).toEqual({
       instant,
       local,
       open,
@@ -27,9 +31,12 @@ const expectRows = (hours: OperatingHours, rows: Row[]) => {
 };
 
 describe('no operating hours', () => {
-  it.each(['2026-11-21T03:00:00.000Z', '2026-11-23T12:00:00.000Z', '2026-03-29T01:30:00.000Z'])('always open: %s', (instant) => {
-    expect(isWithinOperatingHours(undefined, instant)).toBe(true);
-  });
+  it.each(['2026-11-21T03:00:00.000Z', '2026-11-23T12:00:00.000Z', '2026-03-29T01:30:00.000Z'])(
+    'always open: %s',
+    (instant) => {
+      expect(isWithinOperatingHours(undefined, instant)).toBe(true);
+    },
+  );
 });
 
 describe('Europe/Copenhagen, 09:00–17:00 every day', () => {
@@ -82,7 +89,10 @@ describe('Europe/Copenhagen, 09:00–17:00 every day', () => {
   });
 
   it('a 02:00–03:00 slot never opens on the spring-change night: the wall clock skips that hour', () => {
-    const night: OperatingHours = { timeZone: 'Europe/Copenhagen', weekly: [{ day: 'sun', from: '02:00', to: '03:00' }] };
+    const night: OperatingHours = {
+      timeZone: 'Europe/Copenhagen',
+      weekly: [{ day: 'sun', from: '02:00', to: '03:00' }],
+    };
     expectRows(night, [
       ['2026-03-29T00:59:00.000Z', '01:59', false],
       ['2026-03-29T01:00:00.000Z', '03:00', false],
@@ -92,7 +102,10 @@ describe('Europe/Copenhagen, 09:00–17:00 every day', () => {
   });
 
   it('a 02:00–03:00 slot is open for both passes of that hour on the autumn-change night', () => {
-    const night: OperatingHours = { timeZone: 'Europe/Copenhagen', weekly: [{ day: 'sun', from: '02:00', to: '03:00' }] };
+    const night: OperatingHours = {
+      timeZone: 'Europe/Copenhagen',
+      weekly: [{ day: 'sun', from: '02:00', to: '03:00' }],
+    };
     expectRows(night, [
       ['2026-10-24T23:59:00.000Z', '01:59', false],
       ['2026-10-25T00:00:00.000Z', '02:00', true], // CEST
@@ -136,8 +149,14 @@ describe('America/New_York, 09:00–17:00 every day', () => {
   });
 
   it('the weekday is the local one: Friday 23:30 in New York is Saturday in UTC', () => {
-    const fridayLate: OperatingHours = { timeZone: 'America/New_York', weekly: [{ day: 'fri', from: '23:00', to: '24:00' }] };
-    const saturdayLate: OperatingHours = { timeZone: 'America/New_York', weekly: [{ day: 'sat', from: '23:00', to: '24:00' }] };
+    const fridayLate: OperatingHours = {
+      timeZone: 'America/New_York',
+      weekly: [{ day: 'fri', from: '23:00', to: '24:00' }],
+    };
+    const saturdayLate: OperatingHours = {
+      timeZone: 'America/New_York',
+      weekly: [{ day: 'sat', from: '23:00', to: '24:00' }],
+    };
     const instant = '2026-11-21T04:30:00.000Z'; // Saturday 04:30 UTC = Friday 23:30 EST
     expect(localTime('America/New_York', instant)).toEqual({ day: 'fri', time: '23:30' });
     expect(isWithinOperatingHours(fridayLate, instant)).toBe(true);
@@ -192,7 +211,10 @@ describe('the weekly schedule', () => {
   });
 
   it('`24:00` is the end of the day: open until midnight, and midnight belongs to the next day', () => {
-    const evening: OperatingHours = { timeZone: 'Europe/Copenhagen', weekly: [{ day: 'mon', from: '18:00', to: '24:00' }] };
+    const evening: OperatingHours = {
+      timeZone: 'Europe/Copenhagen',
+      weekly: [{ day: 'mon', from: '18:00', to: '24:00' }],
+    };
     expectRows(evening, [
       ['2026-11-23T16:59:00.000Z', '17:59', false],
       ['2026-11-23T17:00:00.000Z', '18:00', true],
@@ -202,7 +224,10 @@ describe('the weekly schedule', () => {
   });
 
   it('a slot from 00:00 opens at midnight (the wall clock says 00, never 24)', () => {
-    const night: OperatingHours = { timeZone: 'Europe/Copenhagen', weekly: [{ day: 'tue', from: '00:00', to: '06:00' }] };
+    const night: OperatingHours = {
+      timeZone: 'Europe/Copenhagen',
+      weekly: [{ day: 'tue', from: '00:00', to: '06:00' }],
+    };
     expect(localTime('Europe/Copenhagen', '2026-11-23T23:00:00.000Z')).toEqual({ day: 'tue', time: '00:00' });
     expect(isWithinOperatingHours(night, '2026-11-23T22:59:59.000Z')).toBe(false); // Mon 23:59:59
     expect(isWithinOperatingHours(night, '2026-11-23T23:00:00.000Z')).toBe(true); // Tue 00:00
@@ -210,7 +235,10 @@ describe('the weekly schedule', () => {
   });
 
   it('the whole day, 00:00–24:00', () => {
-    const allDay: OperatingHours = { timeZone: 'America/New_York', weekly: [{ day: 'wed', from: '00:00', to: '24:00' }] };
+    const allDay: OperatingHours = {
+      timeZone: 'America/New_York',
+      weekly: [{ day: 'wed', from: '00:00', to: '24:00' }],
+    };
     expect(isWithinOperatingHours(allDay, '2026-11-25T05:00:00.000Z')).toBe(true); // Wed 00:00 EST
     expect(isWithinOperatingHours(allDay, '2026-11-26T04:59:59.000Z')).toBe(true); // Wed 23:59:59
     expect(isWithinOperatingHours(allDay, '2026-11-26T05:00:00.000Z')).toBe(false); // Thu 00:00

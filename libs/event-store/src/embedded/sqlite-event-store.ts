@@ -56,11 +56,15 @@ export class SqliteEventStore implements EventStore {
     this.selectStream = this.db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
     );
-    this.selectAll = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.selectAll = this.db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    );
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
     // Called inside commitGroup, each append becomes a savepoint: it fails alone, atomically.
     this.appendAtomically = this.db.transaction((requests: AppendRequest[]) => this.write(requests));
-    this.commitGroup = this.db.transaction((group: QueuedAppend[]) => group.map(({ requests }) => this.tryAppend(requests)));
+    this.commitGroup = this.db.transaction((group: QueuedAppend[]) =>
+      group.map(({ requests }) => this.tryAppend(requests)),
+    );
   }
 
   /**
@@ -211,7 +215,10 @@ function closedError(): EventStoreUnavailableError {
  * fresh module registry (Jest loads modules per test file) a SqliteError need not be this module's class.
  */
 const isSqliteError = (error: unknown): error is { code: string; message: string } =>
-  typeof error === 'object' && error !== null && (error as Error).name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+  typeof error === 'object' &&
+  error !== null &&
+  (error as Error).name === 'SqliteError' &&
+  typeof (error as { code?: unknown }).code === 'string';
 
 function translate(error: unknown): unknown {
   if (!isSqliteError(error)) return error;

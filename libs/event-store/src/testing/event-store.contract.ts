@@ -60,7 +60,9 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
       it('rejects no_stream for a stream that exists, writing nothing', async () => {
         const s = await existingStream(store, 'exists', 2);
 
-        const error = await rejectionOf(store.append([{ streamId: s, expectedRevision: 'no_stream', events: [newEvent()] }]));
+        const error = await rejectionOf(
+          store.append([{ streamId: s, expectedRevision: 'no_stream', events: [newEvent()] }]),
+        );
 
         expectWrongRevision(error, { streamId: s, expected: 'no_stream', actual: 1 });
         expect(await store.readStream(s)).toHaveLength(2);
@@ -125,7 +127,9 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         const s = await existingStream(store, 'race', existing);
 
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 10 }, () => store.append([{ streamId: s, expectedRevision: expected, events: [newEvent()] }])),
+          Array.from({ length: 10 }, () =>
+            store.append([{ streamId: s, expectedRevision: expected, events: [newEvent()] }]),
+          ),
         );
 
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
@@ -382,7 +386,9 @@ async function appendOne(store: EventStore, s: string, expectedRevision: number 
 async function existingStream(store: EventStore, label: string, count: number): Promise<string> {
   const s = streamId(label);
   if (count > 0) {
-    await store.append([{ streamId: s, expectedRevision: 'no_stream', events: Array.from({ length: count }, () => newEvent()) }]);
+    await store.append([
+      { streamId: s, expectedRevision: 'no_stream', events: Array.from({ length: count }, () => newEvent()) },
+    ]);
   }
   return s;
 }

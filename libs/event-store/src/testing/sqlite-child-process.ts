@@ -23,7 +23,11 @@ export async function runStoreInChild(storeDir: string, options: { killAfterAcks
   const buildDir = mkdtempSync(join(tmpdir(), 'sqlite-event-store-build-'));
   try {
     transpileProductionSources(buildDir);
-    return await appendUntilKilled(join(buildDir, 'embedded', 'sqlite-event-store.js'), storeDir, options.killAfterAcks);
+    return await appendUntilKilled(
+      join(buildDir, 'embedded', 'sqlite-event-store.js'),
+      storeDir,
+      options.killAfterAcks,
+    );
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
   }

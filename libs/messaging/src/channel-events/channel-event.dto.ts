@@ -1,6 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsString, Length, ValidateIf, ValidateNested } from 'class-validator';
-import { CHANNELS } from '../../../domain/src';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsString,
+  Length,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS } from '#domain';
 import { IsId } from '../validation/is-id';
 import { CHANNEL_EVENT_TYPES, ChannelEventType } from './channel-event';
 

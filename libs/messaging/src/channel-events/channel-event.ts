@@ -1,4 +1,4 @@
-import { Channel } from '../../../domain/src';
+import { Channel } from '#domain';
 
 /** Contract section 1: the envelope every channel adapter sends, over Kafka or HTTP. */
 export const CHANNEL_EVENT_TYPES = [
@@ -14,7 +14,12 @@ export const CHANNEL_EVENT_TYPES = [
 export type ChannelEventType = (typeof CHANNEL_EVENT_TYPES)[number];
 
 export interface ChannelEventPayloads {
-  'conversation.requested': { channel: Channel; workstreamId: string; queueId: string; customer: { id: string; authenticated: boolean } };
+  'conversation.requested': {
+    channel: Channel;
+    workstreamId: string;
+    queueId: string;
+    customer: { id: string; authenticated: boolean };
+  };
   'customer.message': { text: string };
   'customer.ended': Record<string, never>;
   'customer.disconnected': Record<string, never>;
@@ -25,5 +30,11 @@ export interface ChannelEventPayloads {
 }
 
 export type ChannelEvent = {
-  [K in ChannelEventType]: { eventId: string; type: K; conversationId: string; occurredAt: string; payload: ChannelEventPayloads[K] };
+  [K in ChannelEventType]: {
+    eventId: string;
+    type: K;
+    conversationId: string;
+    occurredAt: string;
+    payload: ChannelEventPayloads[K];
+  };
 }[ChannelEventType];

@@ -15,7 +15,10 @@ export const parseChannelEvent = (input: unknown): Parsed => {
     const { toExternalNumber, toAgentId, toQueueId } = event.payload;
     const targets = [toExternalNumber, toAgentId, toQueueId].filter((t) => t !== undefined).length;
     if (targets !== 1) {
-      return { ok: false, problems: [{ field: 'payload', reason: 'must have exactly one of toExternalNumber, toAgentId, toQueueId' }] };
+      return {
+        ok: false,
+        problems: [{ field: 'payload', reason: 'must have exactly one of toExternalNumber, toAgentId, toQueueId' }],
+      };
     }
   }
   return { ok: true, event };

@@ -1,5 +1,5 @@
-import { Channel, ConversationCommand } from '../../../domain/src';
-import { Cause } from '../../../command-handling/src/cause';
+import { Channel, ConversationCommand } from '#domain';
+import { Cause } from '#command-handling';
 import { ChannelEvent } from './channel-event';
 
 /** A channel event becomes a command on the same path as an agent's; its eventId makes it idempotent. */
@@ -9,11 +9,21 @@ export const toCommand = (event: ChannelEvent): { command: ConversationCommand; 
   switch (event.type) {
     case 'conversation.requested': {
       const { channel, workstreamId, queueId, customer } = event.payload;
-      const command = { type: 'request', conversationId, channel: channel as Channel, workstreamId, queueId, customer } as const;
+      const command = {
+        type: 'request',
+        conversationId,
+        channel: channel as Channel,
+        workstreamId,
+        queueId,
+        customer,
+      } as const;
       return { command, cause: cause({ kind: 'customer', id: customer.id }) };
     }
     case 'customer.message':
-      return { command: { type: 'customerMessage', conversationId, text: event.payload.text }, cause: cause('customer') };
+      return {
+        command: { type: 'customerMessage', conversationId, text: event.payload.text },
+        cause: cause('customer'),
+      };
     case 'customer.ended':
       return { command: { type: 'customerEnd', conversationId }, cause: cause('customer') };
     case 'customer.disconnected':
@@ -22,12 +32,26 @@ export const toCommand = (event: ChannelEvent): { command: ConversationCommand; 
       return { command: { type: 'customerReconnect', conversationId }, cause: cause('customer') };
     case 'voice.transferred': {
       const { byAgentId, toExternalNumber, toAgentId, toQueueId } = event.payload;
-      const target = toQueueId !== undefined ? { toQueueId } : toAgentId !== undefined ? { toAgentId } : { toExternalNumber: toExternalNumber! };
-      return { command: { type: 'transfer', conversationId, agentId: byAgentId, target }, cause: cause({ kind: 'channel', id: 'telephony' }) };
+      const target =
+        toQueueId !== undefined
+          ? { toQueueId }
+          : toAgentId !== undefined
+            ? { toAgentId }
+            : { toExternalNumber: toExternalNumber! };
+      return {
+        command: { type: 'transfer', conversationId, agentId: byAgentId, target },
+        cause: cause({ kind: 'channel', id: 'telephony' }),
+      };
     }
     case 'agent.disconnected':
-      return { command: { type: 'agentDisconnect', conversationId, agentId: event.payload.agentId }, cause: cause({ kind: 'channel', id: 'agent-client' }) };
+      return {
+        command: { type: 'agentDisconnect', conversationId, agentId: event.payload.agentId },
+        cause: cause({ kind: 'channel', id: 'agent-client' }),
+      };
     case 'agent.reconnected':
-      return { command: { type: 'agentReconnect', conversationId, agentId: event.payload.agentId }, cause: cause({ kind: 'channel', id: 'agent-client' }) };
+      return {
+        command: { type: 'agentReconnect', conversationId, agentId: event.payload.agentId },
+        cause: cause({ kind: 'channel', id: 'agent-client' }),
+      };
   }
 };

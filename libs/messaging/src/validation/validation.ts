@@ -18,7 +18,10 @@ export const validateAs = <T extends object>(cls: ClassConstructor<T>, input: un
 export const flatten = (errors: ValidationError[], prefix = ''): InvalidInput[] =>
   errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason: stripProperty(reason, error.property) }));
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({
+      field,
+      reason: stripProperty(reason, error.property),
+    }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 
@@ -26,4 +29,5 @@ export const flatten = (errors: ValidationError[], prefix = ''): InvalidInput[] 
 const stripProperty = (message: string, property: string) =>
   message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 
-export const describeInvalid = (problems: InvalidInput[]): string => problems.map((p) => `${p.field} ${p.reason}`).join('; ');
+export const describeInvalid = (problems: InvalidInput[]): string =>
+  problems.map((p) => `${p.field} ${p.reason}`).join('; ');

@@ -1,6 +1,6 @@
-import { AgentEvent, AgentState, evolveAgent, freeUnits, usedUnits } from '../../../domain/src';
-import { toDomainEvent } from '../../../command-handling/src/envelope';
-import { StoredEvent } from '../../../event-store/src';
+import { AgentEvent, AgentState, evolveAgent, freeUnits, usedUnits } from '#domain';
+import { toDomainEvent } from '#event-envelope';
+import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
 
@@ -30,7 +30,8 @@ export const agentsProjection: Projection = {
         batch.set(state.id, { state, lastAssigned: assigned ? stored.position : (row?.lastAssigned ?? 0) });
       },
       flush() {
-        for (const { state, lastAssigned } of batch.values()) upsert.run(state.id, state.presence, lastAssigned, JSON.stringify(state));
+        for (const { state, lastAssigned } of batch.values())
+          upsert.run(state.id, state.presence, lastAssigned, JSON.stringify(state));
         batch.clear();
       },
     };

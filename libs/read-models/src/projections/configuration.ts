@@ -1,4 +1,4 @@
-import { StoredEvent } from '../../../event-store/src';
+import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
 
@@ -12,7 +12,9 @@ export const configurationProjection: Projection = {
     `);
     const workstream = db.prepare(`INSERT INTO workstreams (id, settings) VALUES (?, ?)
       ON CONFLICT (id) DO UPDATE SET settings = excluded.settings`);
-    const queue = db.prepare(`INSERT INTO queues (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`);
+    const queue = db.prepare(
+      `INSERT INTO queues (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
+    );
     const apply = (stored: StoredEvent) => {
       if (stored.type === 'workstream.configured') {
         const { workstreamId, ...settings } = stored.data;

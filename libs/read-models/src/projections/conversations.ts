@@ -1,6 +1,6 @@
-import { ConversationEvent, ConversationState, deadlines, evolveConversation, secondsBetween, stateOf } from '../../../domain/src';
-import { toDomainEvent } from '../../../command-handling/src/envelope';
-import { StoredEvent } from '../../../event-store/src';
+import { ConversationEvent, ConversationState, deadlines, evolveConversation, secondsBetween, stateOf } from '#domain';
+import { toDomainEvent } from '#event-envelope';
+import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
 
@@ -51,7 +51,9 @@ export const conversationsProjection: Projection = {
     };
     const clearTimers = db.prepare('DELETE FROM timers WHERE conversation_id = ?');
     const addTimer = db.prepare('INSERT INTO timers (conversation_id, kind, due_at) VALUES (?, ?, ?)');
-    const select = db.prepare('SELECT state, queued_position AS queuedPosition, queued_at AS queuedAt FROM conversations WHERE id = ?');
+    const select = db.prepare(
+      'SELECT state, queued_position AS queuedPosition, queued_at AS queuedAt FROM conversations WHERE id = ?',
+    );
     const upsert = db.prepare(`
       INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, owner_agent_id, queued_position, queued_at, state)
       VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @ownerAgentId, @queuedPosition, @queuedAt, @state)
@@ -60,8 +62,15 @@ export const conversationsProjection: Projection = {
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
     const batch = new Map<string, Row>();
     const load = (id: string): Row | undefined => {
-      const row = select.get(id) as { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
-      return row && { state: JSON.parse(row.state) as ConversationState, queuedPosition: row.queuedPosition, queuedAt: row.queuedAt };
+      const row = select.get(id) as
+        { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
+      return (
+        row && {
+          state: JSON.parse(row.state) as ConversationState,
+          queuedPosition: row.queuedPosition,
+          queuedAt: row.queuedAt,
+        }
+      );
     };
     return {
       apply(stored: StoredEvent) {
@@ -122,7 +131,9 @@ export const conversationView = (s: ConversationState) => ({
   customerId: s.customer.id,
   state: stateOf(s.status),
   statusReason: s.status,
-  ...(s.primaryExternalNumber ? { primaryExternalNumber: s.primaryExternalNumber } : { primaryAgentId: s.primaryAgentId ?? null }),
+  ...(s.primaryExternalNumber
+    ? { primaryExternalNumber: s.primaryExternalNumber }
+    : { primaryAgentId: s.primaryAgentId ?? null }),
   accepted: s.accepted,
   openedAt: s.openedAt,
   updatedAt: s.updatedAt,

@@ -1,4 +1,4 @@
-import { StoredEvent } from '../../../event-store/src';
+import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
 
@@ -17,12 +17,20 @@ export const transcriptProjection: Projection = {
       );
       CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, position);
     `);
-    const insert = db.prepare('INSERT OR IGNORE INTO messages (position, conversation_id, sender, agent_id, text, at) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO messages (position, conversation_id, sender, agent_id, text, at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const apply = (stored: StoredEvent) => {
-      const { conversationId, agentId, text } = stored.data as { conversationId: string; agentId?: string; text: string };
+      const { conversationId, agentId, text } = stored.data as {
+        conversationId: string;
+        agentId?: string;
+        text: string;
+      };
       const at = stored.metadata.at as string;
-      if (stored.type === 'conversation.customer_message') insert.run(stored.position, conversationId, 'customer', null, text, at);
-      if (stored.type === 'conversation.agent_message') insert.run(stored.position, conversationId, 'agent', agentId, text, at);
+      if (stored.type === 'conversation.customer_message')
+        insert.run(stored.position, conversationId, 'customer', null, text, at);
+      if (stored.type === 'conversation.agent_message')
+        insert.run(stored.position, conversationId, 'agent', agentId, text, at);
     };
     return { apply };
   },

@@ -26,7 +26,10 @@ export const compareReadModels = (live: Db, rebuilt: Db, limit = 20): Difference
     const rows = (db: Db) =>
       new Map(
         (db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all() as Record<string, unknown>[]).map((row) => [
-          key.split(', ').map((k) => String(row[k])).join('|'),
+          key
+            .split(', ')
+            .map((k) => String(row[k]))
+            .join('|'),
           JSON.stringify(row),
         ]),
       );

@@ -1,4 +1,4 @@
-import { EventStore, StoredEvent } from '../../../event-store/src';
+import { EventStore, StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
 import { ProjectionSet } from '../projection-set';
@@ -18,7 +18,12 @@ export interface RebuildOptions {
 }
 
 /** Reads the whole store in global order and applies every projection to `db` (a fresh place). */
-export const rebuild = async (store: EventStore, db: Db, projections: Projection[], options: RebuildOptions = {}): Promise<RebuildProgress> => {
+export const rebuild = async (
+  store: EventStore,
+  db: Db,
+  projections: Projection[],
+  options: RebuildOptions = {},
+): Promise<RebuildProgress> => {
   const set = new ProjectionSet(db, projections);
   const batchSize = options.batchSize ?? 5000;
   const started = performance.now();

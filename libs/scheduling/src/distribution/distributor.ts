@@ -1,7 +1,7 @@
-import { Cause } from '../../../command-handling/src/cause';
-import { AgentEvent, Candidate, chooseAgent, evolveAgent, isWithinOperatingHours } from '../../../domain/src';
-import { ReadModels } from '../../../read-models/src';
-import { Clock } from '../clock/clock';
+import { Cause } from '#command-handling';
+import { AgentEvent, Candidate, chooseAgent, evolveAgent, isWithinOperatingHours } from '#domain';
+import { ReadModels } from '#read-models';
+import { Clock } from '#clock';
 import type { SendCommand } from '../timers/timer-firing';
 
 const DISTRIBUTION: Cause = { actor: { kind: 'system', id: 'distribution' } };

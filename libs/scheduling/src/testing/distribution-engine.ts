@@ -1,7 +1,7 @@
 /** The engine plus read models and a Distributor that sends `assign` on the common command path, for specs. */
 import { join } from 'node:path';
-import { TestEngine, startEngine } from '../../../command-handling/src/testing/engine';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '../../../read-models/src';
+import { TestEngine, startEngine } from '#command-handling/testing';
+import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
 import { Distributor } from '../distribution/distributor';
 
 export interface DistributionEngine extends TestEngine {
@@ -34,7 +34,9 @@ export const startDistributionEngine = async (start?: string): Promise<Distribut
   );
   const reach = async (position: number) => {
     if (!(await runner.waitFor(position, PROJECTION_TIMEOUT_MS))) {
-      throw new Error(`read models did not reach position ${position} within ${PROJECTION_TIMEOUT_MS} ms (at ${runner.position})`);
+      throw new Error(
+        `read models did not reach position ${position} within ${PROJECTION_TIMEOUT_MS} ms (at ${runner.position})`,
+      );
     }
   };
   const settle = async () => reach(await engine.store.headPosition());

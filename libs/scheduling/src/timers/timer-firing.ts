@@ -1,8 +1,8 @@
-import { ConversationCommandResult } from '../../../command-handling/src/conversation-commands';
-import { Cause, TIMER_CAUSE } from '../../../command-handling/src/cause';
-import { ConversationCommand } from '../../../domain/src';
-import { ProjectionRunner, ReadModels } from '../../../read-models/src';
-import { Clock } from '../clock/clock';
+import { ConversationCommandResult } from '#command-handling';
+import { Cause, TIMER_CAUSE } from '#command-handling';
+import { ConversationCommand } from '#domain';
+import { ProjectionRunner, ReadModels } from '#read-models';
+import { Clock } from '#clock';
 
 export type SendCommand = (command: ConversationCommand, cause: Cause) => Promise<ConversationCommandResult>;
 

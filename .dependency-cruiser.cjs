@@ -1,0 +1,49 @@
+/**
+ * The libraries' dependency direction (docs/architecture.md): no cycles between files or libraries,
+ * each library reached only through its entry point, and the domain depending on nothing.
+ */
+const LIB = '^libs/[^/]+/src/';
+const ENTRY = '^libs/[^/]+/src/(testing/)?index\\.ts$';
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'through-the-entry-point',
+      comment: 'Another library is reached only through its index (or testing/index, for specs).',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/src/' },
+      to: { path: LIB, pathNot: ['^libs/$1/src/', ENTRY] },
+    },
+    {
+      name: 'apps-and-tests-through-the-entry-point',
+      severity: 'error',
+      from: { path: '^(apps|test|bench)/' },
+      to: { path: LIB, pathNot: ENTRY },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      from: { path: '^libs/domain/src/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^libs/domain/src/' },
+    },
+    {
+      name: 'libraries-never-reach-into-apps-or-tests',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(apps|test|bench)/' },
+    },
+    {
+      name: 'production-code-never-loads-test-support',
+      severity: 'error',
+      from: { path: '^(libs|apps)/', pathNot: ['\\.spec\\.ts$', '/testing/'] },
+      to: { path: '/testing/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules|coverage)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

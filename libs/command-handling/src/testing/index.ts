@@ -1,0 +1,3 @@
+export * from './capacity-invariants';
+export * from './engine';
+export * from './prng';

@@ -1,0 +1,3 @@
+export * from './event-collector';
+export * from './event-store.contract';
+export * from './sqlite-child-process';

@@ -1,0 +1,2 @@
+export * from './timers/timer-firing';
+export * from './distribution/distributor';
