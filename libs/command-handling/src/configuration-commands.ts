@@ -38,6 +38,17 @@ export class ConfigurationCommands {
   /** Agent commands are decided against the agent's stream, guarded by its revision like any other. */
   agent(command: AgentCommand, actor: Actor): Promise<{ position: number; agent: AgentState }> {
     const streamId = streams.agent(command.agentId);
+    return this.cache.locks.serialise(
+      () => [streamId],
+      () => this.decideAgentCommand(command, actor, streamId),
+    );
+  }
+
+  private decideAgentCommand(
+    command: AgentCommand,
+    actor: Actor,
+    streamId: string,
+  ): Promise<{ position: number; agent: AgentState }> {
     return withRetries(
       async () => {
         const loaded = await this.cache.load<AgentState, AgentEvent>(streamId, evolveAgent);

@@ -46,7 +46,22 @@ export class ConversationCommands {
     private readonly clock: Clock,
   ) {}
 
+  /** Serialised with every other command of this process touching the same streams (see StreamLocks). */
   execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+    return this.cache.locks.serialise(
+      () => this.streamsTouched(command),
+      () => this.decideAndAppend(command, cause),
+    );
+  }
+
+  /** The conversation and the agents whose streams the decision reads and may append to. */
+  private async streamsTouched(command: ConversationCommand): Promise<string[]> {
+    const conversationId = streams.conversation(command.conversationId);
+    const { state } = await this.cache.load(conversationId, evolveConversation);
+    return [conversationId, ...agentsInvolved(command, state).map(streams.agent)];
+  }
+
+  private decideAndAppend(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
     return withRetries(
       () => this.attempt(command, cause),
       () => `${command.type} on conversation '${command.conversationId}'`,
@@ -68,7 +83,7 @@ export class ConversationCommands {
     const overdue = s && !isTimerCommand(command) ? dueDeadline(s, this.clock.now()) : undefined;
     if (overdue) {
       // A deadline passed before its timer fired (a restart, a busy tick): it happened first, so it is decided first.
-      await this.execute({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER_CAUSE);
+      await this.decideAndAppend({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER_CAUSE);
       return this.attempt(command, cause);
     }
     const agents = await this.loadAgents(agentsInvolved(command, s));

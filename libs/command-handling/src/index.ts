@@ -1,6 +1,7 @@
 export * from './cause';
 export * from '#event-envelope';
 export * from './stream-cache';
+export * from './stream-locks';
 export * from './conversation-commands';
 export * from './configuration-commands';
 export * from './conflicts';

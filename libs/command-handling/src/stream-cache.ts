@@ -1,6 +1,7 @@
 import { DomainEvent } from '#domain';
 import { EventStore } from '#event-store';
 import { toDomainEvent } from '#event-envelope';
+import { StreamLocks } from './stream-locks';
 
 export interface LoadedStream<S> {
   state: S | undefined;
@@ -20,6 +21,8 @@ const MAX_CACHED_STREAMS = 20_000;
  */
 export class StreamCache {
   private readonly cache = new Map<string, LoadedStream<unknown>>();
+  /** Shared by every command writer sharing this cache, i.e. by the process's whole command path. */
+  readonly locks = new StreamLocks();
 
   constructor(private readonly store: EventStore) {}
 
