@@ -39,6 +39,7 @@ export class ConfigurationCommands {
   agent(command: AgentCommand, actor: Actor): Promise<{ position: number; agent: AgentState }> {
     const streamId = streams.agent(command.agentId);
     return this.cache.locks.serialise(
+      [streamId],
       () => [streamId],
       () => this.decideAgentCommand(command, actor, streamId),
     );

@@ -48,17 +48,16 @@ export class ConversationCommands {
 
   /** Serialised with every other command of this process touching the same streams (see StreamLocks). */
   execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+    const conversationId = streams.conversation(command.conversationId);
+    const touched = (s: ConversationState | undefined) => [
+      conversationId,
+      ...agentsInvolved(command, s).map((id) => streams.agent(id)),
+    ];
     return this.cache.locks.serialise(
-      () => this.streamsTouched(command),
+      touched(this.cache.peek<ConversationState>(conversationId)),
+      async () => touched((await this.cache.load(conversationId, evolveConversation)).state),
       () => this.decideAndAppend(command, cause),
     );
-  }
-
-  /** The conversation and the agents whose streams the decision reads and may append to. */
-  private async streamsTouched(command: ConversationCommand): Promise<string[]> {
-    const conversationId = streams.conversation(command.conversationId);
-    const { state } = await this.cache.load(conversationId, evolveConversation);
-    return [conversationId, ...agentsInvolved(command, state).map(streams.agent)];
   }
 
   private decideAndAppend(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {

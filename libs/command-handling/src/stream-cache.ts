@@ -45,6 +45,11 @@ export class StreamCache {
     return loaded;
   }
 
+  /** The state as last loaded, without asking the store: a guess (another command may have appended since). */
+  peek<S>(streamId: string): S | undefined {
+    return this.cache.get(streamId)?.state as S | undefined;
+  }
+
   private remember(streamId: string, loaded: LoadedStream<unknown>) {
     this.cache.delete(streamId);
     this.cache.set(streamId, loaded);

@@ -14,6 +14,7 @@ describe('StreamLocks', () => {
     const first = gate();
     const runs = [
       locks.serialise(
+        ['s'],
         () => ['s'],
         async () => {
           log.push('1 start');
@@ -22,12 +23,14 @@ describe('StreamLocks', () => {
         },
       ),
       locks.serialise(
+        ['s'],
         () => ['s'],
         async () => {
           log.push('2');
         },
       ),
       locks.serialise(
+        ['s'],
         () => ['s'],
         async () => {
           log.push('3');
@@ -46,11 +49,13 @@ describe('StreamLocks', () => {
     const locks = new StreamLocks();
     const held = gate();
     const a = locks.serialise(
+      ['a'],
       () => ['a'],
       () => held.opened,
     );
     let bRan = false;
     await locks.serialise(
+      ['b'],
       () => ['b'],
       async () => {
         bRan = true;
@@ -71,7 +76,7 @@ describe('StreamLocks', () => {
       inside--;
     };
     await Promise.all(
-      Array.from({ length: 50 }, (_, n) => locks.serialise(() => (n % 2 ? ['x', 'y'] : ['y', 'x']), work)),
+      Array.from({ length: 50 }, (_, n) => locks.serialise(n % 2 ? ['x', 'y'] : ['y', 'x'], () => ['x', 'y'], work)),
     );
     expect(most).toBe(1);
     expect(locks.size).toBe(0);
@@ -82,6 +87,7 @@ describe('StreamLocks', () => {
     let holder = 'agent-a';
     const transfer = gate();
     const transferring = locks.serialise(
+      ['conversation-c', holder],
       () => ['conversation-c', holder],
       async () => {
         await transfer.opened;
@@ -89,11 +95,13 @@ describe('StreamLocks', () => {
       },
     );
     const timer = locks.serialise(
+      ['conversation-c', holder],
       () => ['conversation-c', holder],
       async () => {
         // agent-b must be held here: a command on agent-b alone cannot start until this one ends.
         let otherRan = false;
         const other = locks.serialise(
+          ['agent-b'],
           () => ['agent-b'],
           async () => {
             otherRan = true;
@@ -115,6 +123,7 @@ describe('StreamLocks', () => {
     const locks = new StreamLocks();
     await expect(
       locks.serialise(
+        ['s'],
         () => ['s'],
         async () => {
           throw new Error('refused');
@@ -124,6 +133,7 @@ describe('StreamLocks', () => {
     expect(locks.size).toBe(0);
     await expect(
       locks.serialise(
+        ['s'],
         () => ['s'],
         async () => 'next',
       ),

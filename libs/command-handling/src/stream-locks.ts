@@ -9,12 +9,13 @@ export class StreamLocks {
   private readonly held = new Map<string, (() => void)[]>();
 
   /**
-   * Runs `work` holding every stream `streams` names. `streams` is asked again once they are held: when the
-   * answer grew meanwhile (e.g. another command changed who holds a conversation's capacity), the locks are
-   * released and taken again for the union, so `work` never runs with a stream it touches unlocked.
+   * Runs `work` holding every stream it touches: first the streams `guess` names, then, once they are held,
+   * `streams` is asked: when it names more (the guess was stale, or another command changed who holds a
+   * conversation's capacity meanwhile), the locks are released and taken again for the union, so `work` never
+   * runs with a stream it touches unlocked.
    */
-  async serialise<T>(streams: () => Promise<string[]> | string[], work: () => Promise<T>): Promise<T> {
-    let wanted = new Set(await streams());
+  async serialise<T>(guess: string[], streams: () => Promise<string[]> | string[], work: () => Promise<T>): Promise<T> {
+    let wanted = new Set(guess);
     for (;;) {
       const taken = [...wanted].sort();
       await this.acquire(taken);

@@ -1,0 +1,177 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { BenchServer } from './server';
+import { peakRssMiB, percentiles, round } from './stats';
+
+const CLIENTS = 32;
+const ROUNDS = 3;
+
+/**
+ * Issue 9's command-path figures, over HTTP against the built service (embedded store):
+ * - contention: one agent, 32 clients each running request, pick, end, close-session lifecycles; every
+ *   answer that is not the expected status is an error (the target is none);
+ * - lifecycle: the same with 32 agents (one per client), beside a bare `node:http` server in its own
+ *   process answering the same requests with the same statuses, driven by the same client in the same
+ *   run, in alternating rounds: the ratio is the figure to compare across machines (target >= 0.35).
+ * Env: BENCH_CONTENTION_LIFECYCLES (lifecycles per phase, default 2000).
+ */
+export async function contentionBench(lifecycles: number): Promise<Record<string, unknown>> {
+  const server = await BenchServer.start();
+  try {
+    await server.request('PUT', '/queues/cq', { name: 'contention' });
+    await server.request('PUT', '/workstreams/cws', {
+      channel: 'live_chat',
+      distribution: 'pick',
+      capacityUnits: 1,
+      wrapUpCapacityBlock: 'always',
+    });
+    const agents = Array.from({ length: CLIENTS }, (_, i) => `agent-${i}`);
+    for (const agent of agents) {
+      await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits: 2 * CLIENTS, queueIds: ['cq'] });
+      await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
+    }
+    const oneAgent = await drive(server.url, lifecycles, () => agents[0]);
+    // The machine is shared and its load drifts: service and bare server take turns, and the ratio is the
+    // median of the rounds' ratios.
+    const bare = await BareServer.start();
+    const rounds: { service: Run; bare: Run }[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const service = await drive(server.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]);
+        rounds.push({
+          service,
+          bare: await drive(bare.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]),
+        });
+      }
+    } finally {
+      await bare.stop();
+    }
+    const ratios = rounds.map((r) => r.service.figures.transitionsPerSecond / r.bare.figures.transitionsPerSecond);
+    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+    return {
+      scenario: 'scale: command path under contention, lifecycle beside a bare node:http server',
+      clients: CLIENTS,
+      lifecycles,
+      oneAgent: { ...oneAgent.figures, errors: oneAgent.errors, errorStatuses: oneAgent.errorStatuses },
+      lifecycle32Agents: {
+        transitionsPerSecond: rounds.map((r) => r.service.figures.transitionsPerSecond),
+        latencyMs: rounds.map((r) => r.service.figures.latencyMs),
+        errors: rounds.reduce((sum, r) => sum + r.service.errors, 0),
+      },
+      bareNodeHttp: { transitionsPerSecond: rounds.map((r) => r.bare.figures.transitionsPerSecond) },
+      ratioToBare: round(median, 3),
+      ratioPerRound: ratios.map((r) => round(r, 3)),
+      serverPeakRssMiB: await peakRssMiB(server.process.pid!),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface Run {
+  figures: { transitions: number; seconds: number; transitionsPerSecond: number; latencyMs: unknown };
+  errors: number;
+  errorStatuses: Record<string, number>;
+}
+
+/** CLIENTS clients, each running whole lifecycles (four transitions) one after another until `lifecycles` ran. */
+async function drive(url: string, lifecycles: number, agentOf: (client: number) => string): Promise<Run> {
+  const latencies: number[] = [];
+  const errorStatuses: Record<string, number> = {};
+  let errors = 0;
+  const step = async (path: string, body: unknown, expected: number): Promise<boolean> => {
+    const started = performance.now();
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+    if (response.status === expected) return true;
+    errors++;
+    errorStatuses[response.status] = (errorStatuses[response.status] ?? 0) + 1;
+    return false;
+  };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      const agentId = agentOf(client);
+      for (let i = next++; i < lifecycles; i = next++) {
+        const id = `c-${randomUUID()}`;
+        const requested = {
+          eventId: randomUUID(),
+          type: 'conversation.requested',
+          conversationId: id,
+          occurredAt: new Date().toISOString(),
+          payload: {
+            channel: 'live_chat',
+            workstreamId: 'cws',
+            queueId: 'cq',
+            customer: { id: `cust-${i}`, authenticated: false },
+          },
+        };
+        // A failed step ends the lifecycle: the next steps would only fail for the same reason.
+        if (!(await step('/channel-events', requested, 202))) continue;
+        if (!(await step(`/conversations/${id}/pick`, { agentId }, 200))) continue;
+        if (!(await step(`/conversations/${id}/end`, { agentId }, 200))) continue;
+        await step(`/conversations/${id}/close-session`, { agentId }, 200);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    figures: {
+      transitions: latencies.length,
+      seconds: round(seconds),
+      transitionsPerSecond: round(latencies.length / seconds, 0),
+      latencyMs: percentiles(latencies),
+    },
+    errors,
+    errorStatuses,
+  };
+}
+
+/**
+ * The reference: plain `node:http` in a process of its own, reading and parsing each JSON body and answering
+ * with the service's status and a small JSON body, no framework, no store.
+ */
+const BARE_SERVER = `
+  const { createServer } = require('node:http');
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      const accepted = req.url === '/channel-events';
+      res.writeHead(accepted ? 202 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(accepted ? { accepted: true } : { conversationId: req.url.split('/')[2], agentId: body.agentId }));
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+class BareServer {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static start(): Promise<BareServer> {
+    const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+      child.stdout!.once('data', (port: Buffer) =>
+        resolve(new BareServer(`http://127.0.0.1:${String(port).trim()}`, child)),
+      );
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
