@@ -34,10 +34,13 @@ export class StreamCache {
     const tail = await this.store.readStream(streamId, cached.revision + 1);
     if (tail.length === 0) return cached;
     let state = cached.state;
-    const causations = new Set(cached.causations);
+    // Copied only when it grows: an agent's stream is long and its events rarely carry a cause.
+    let causations = cached.causations;
+    let grown: Set<string> | undefined;
     for (const stored of tail) {
       state = evolve(state, toDomainEvent(stored) as E);
-      if (stored.metadata.causationId) causations.add(stored.metadata.causationId);
+      const { causationId } = stored.metadata;
+      if (causationId && !causations.has(causationId)) causations = (grown ??= new Set(causations)).add(causationId);
     }
     const last = tail[tail.length - 1];
     const loaded: LoadedStream<S> = { state, revision: last.revision, lastPosition: last.position, causations };
