@@ -10,6 +10,7 @@ import {
   QueueEvent,
   Workstream,
   WorkstreamEvent,
+  DomainError,
   deadlines,
   decideConversation,
   isTimerCommand,
@@ -46,28 +47,45 @@ export class ConversationCommands {
     private readonly clock: Clock,
   ) {}
 
-  /** Serialised with every other command of this process touching the same streams (see StreamLocks). */
-  execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+  /**
+   * Serialised with every other command of this process touching the same streams (see StreamLocks); the locks
+   * pass to the next command once the append is queued (see StreamCache.append). An answer that wrote nothing
+   * may rest on appends not durable yet: it waits for them, and the command is decided again if one failed.
+   */
+  async execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
     const conversationId = streams.conversation(command.conversationId);
     const touched = (s: ConversationState | undefined) => [
       conversationId,
       ...agentsInvolved(command, s).map((id) => streams.agent(id)),
     ];
-    return this.cache.locks.serialise(
-      touched(this.cache.peek<ConversationState>(conversationId)),
-      async () => touched((await this.cache.load(conversationId, evolveConversation)).state),
-      () => this.decideAndAppend(command, cause),
-    );
+    for (;;) {
+      let result: ConversationCommandResult;
+      try {
+        result = await withRetries(
+          () =>
+            this.cache.locks.serialise(
+              touched(this.cache.peek<ConversationState>(conversationId)),
+              async () => touched((await this.cache.load(conversationId, evolveConversation)).state),
+              (handOver) => this.attempt(command, cause, handOver),
+            ),
+          () => describe(command),
+        );
+      } catch (error) {
+        if (error instanceof DomainError && !(await this.cache.settled())) continue;
+        throw error;
+      }
+      if (result.events.length > 0) return result;
+      if (!(await this.cache.settled())) continue;
+      const { lastPosition } = await this.cache.load(conversationId, evolveConversation);
+      return { ...result, position: Math.max(result.position, lastPosition) };
+    }
   }
 
-  private decideAndAppend(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
-    return withRetries(
-      () => this.attempt(command, cause),
-      () => `${command.type} on conversation '${command.conversationId}'`,
-    );
-  }
-
-  private async attempt(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+  private async attempt(
+    command: ConversationCommand,
+    cause: Cause,
+    handOver: () => void = () => undefined,
+  ): Promise<ConversationCommandResult> {
     const conversation = await this.cache.load(streams.conversation(command.conversationId), evolveConversation);
     const s = conversation.state;
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
@@ -82,8 +100,12 @@ export class ConversationCommands {
     const overdue = s && !isTimerCommand(command) ? dueDeadline(s, this.clock.now()) : undefined;
     if (overdue) {
       // A deadline passed before its timer fired (a restart, a busy tick): it happened first, so it is decided first.
-      await this.decideAndAppend({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER_CAUSE);
-      return this.attempt(command, cause);
+      const timer: ConversationCommand = { type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt };
+      await withRetries(
+        () => this.attempt(timer, TIMER_CAUSE),
+        () => describe(timer),
+      );
+      return this.attempt(command, cause, handOver);
     }
     const agents = await this.loadAgents(agentsInvolved(command, s));
     const workstream = command.type === 'request' ? await this.loadWorkstream(command.workstreamId) : undefined;
@@ -112,7 +134,7 @@ export class ConversationCommands {
       cause,
       after!.status,
     );
-    const result = await this.store.append(requests);
+    const result = await this.cache.append(this.store, requests, handOver);
     return {
       conversationId: command.conversationId,
       statusReason: after!.status,
@@ -144,6 +166,8 @@ export class ConversationCommands {
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
+
+const describe = (command: ConversationCommand) => `${command.type} on conversation '${command.conversationId}'`;
 
 const dueDeadline = (s: ConversationState, now: string) =>
   deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));

@@ -149,3 +149,96 @@ describe('a race lost to another writer is still retried', () => {
     await expect(engine.store.readStream(streams.conversation('c1'))).resolves.toHaveLength(1);
   });
 });
+
+describe('the next command on a stream decides while the previous append is made durable', () => {
+  let engine: TestEngine;
+
+  beforeEach(async () => {
+    engine = startEngine();
+    await engine.config.configureQueue('q', 'Queue', OPERATOR);
+    await engine.config.configureWorkstream(WS.id, WS, OPERATOR);
+    await signIn(engine, 'a', 5, ['q']);
+    await signIn(engine, 'b', 5, ['q']);
+    await Promise.all(['c1', 'c2'].map((id) => requestIn(engine, id, WS, 'q')));
+  });
+
+  afterEach(() => engine.close());
+
+  /** Appends wait for `open()`; `refuse` makes the store refuse those it matches, as if another writer won. */
+  const heldStore = (refuse: (requests: AppendRequest[]) => boolean = () => false) => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const calls: AppendRequest[][] = [];
+    const arrivals: (() => void)[] = [];
+    const store: EventStore = {
+      ...interceptedStore(engine.store).wrapped,
+      append: async (requests) => {
+        calls.push(requests);
+        arrivals.splice(0).forEach((arrived) => arrived());
+        await opened;
+        if (refuse(requests)) throw new WrongExpectedRevisionError(requests[0].streamId, 0, 1);
+        return engine.store.append(requests);
+      },
+    };
+    const nextAppend = () => new Promise<void>((resolve) => arrivals.push(resolve));
+    return { store, calls, open, nextAppend };
+  };
+
+  const holds = async (agentId: string) =>
+    (await engine.store.readStream(streams.agent(agentId)))
+      .filter((e) => e.type === 'agent.capacity_held')
+      .map((e) => e.data.conversationId);
+
+  it('two picks by one agent are both appended before the first is durable, and both hold', async () => {
+    const held = heldStore();
+    const commands = new ConversationCommands(held.store, new StreamCache(engine.store), engine.clock);
+    const first = commands.execute({ type: 'pick', conversationId: 'c1', agentId: 'a' }, byAgent('a'));
+    await held.nextAppend();
+    const second = commands.execute({ type: 'pick', conversationId: 'c2', agentId: 'a' }, byAgent('a'));
+    await held.nextAppend();
+    expect(held.calls).toHaveLength(2);
+    held.open();
+    await expect(Promise.all([first, second])).resolves.toMatchObject([
+      { statusReason: 'active' },
+      { statusReason: 'active' },
+    ]);
+    expect(await holds('a')).toEqual(['c1', 'c2']);
+  });
+
+  it('when the first append fails, the one decided on it fails too and both are decided again', async () => {
+    let refused = 0;
+    const held = heldStore(() => refused++ === 0);
+    const commands = new ConversationCommands(held.store, new StreamCache(engine.store), engine.clock);
+    const first = commands.execute({ type: 'pick', conversationId: 'c1', agentId: 'a' }, byAgent('a'));
+    await held.nextAppend();
+    const second = commands.execute({ type: 'pick', conversationId: 'c2', agentId: 'a' }, byAgent('a'));
+    await held.nextAppend();
+    held.open();
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
+    expect((await holds('a')).sort()).toEqual(['c1', 'c2']);
+    expect(held.calls.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a refusal decided on an append that then failed is decided again', async () => {
+    const held = heldStore((requests) => requests.some((r) => r.streamId === streams.agent('a')));
+    const cache = new StreamCache(engine.store);
+    const commands = new ConversationCommands(held.store, cache, engine.clock);
+    const waiting = new Promise<void>((resolve) => {
+      const settled = cache.settled.bind(cache);
+      jest.spyOn(cache, 'settled').mockImplementation(() => {
+        resolve();
+        return settled();
+      });
+    });
+    const byA = commands.execute({ type: 'pick', conversationId: 'c1', agentId: 'a' }, byAgent('a'));
+    await held.nextAppend();
+    // Decided on c1 picked by a (not durable yet): refused, and waiting to know whether that pick holds.
+    const byB = commands.execute({ type: 'pick', conversationId: 'c1', agentId: 'b' }, byAgent('b'));
+    await waiting;
+    held.open();
+    // a's pick never lands (another writer keeps winning on a's stream); b's, decided again, does.
+    await expect(byB).resolves.toMatchObject({ statusReason: 'active' });
+    await expect(byA).rejects.toThrow();
+    expect([await holds('a'), await holds('b')]).toEqual([[], ['c1']]);
+  });
+});

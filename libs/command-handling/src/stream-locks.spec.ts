@@ -139,4 +139,31 @@ describe('StreamLocks', () => {
       ),
     ).resolves.toBe('next');
   });
+
+  it('lets the next command in once the work hands its streams over, before the work ends', async () => {
+    const locks = new StreamLocks();
+    const durable = gate();
+    const log: string[] = [];
+    const first = locks.serialise(
+      ['s'],
+      () => ['s'],
+      async (handOver) => {
+        log.push('1 queued');
+        handOver();
+        await durable.opened;
+        log.push('1 durable');
+      },
+    );
+    await locks.serialise(
+      ['s'],
+      () => ['s'],
+      async () => {
+        log.push('2');
+      },
+    );
+    durable.open();
+    await first;
+    expect(log).toEqual(['1 queued', '2', '1 durable']);
+    expect(locks.size).toBe(0);
+  });
 });

@@ -12,19 +12,29 @@ export class StreamLocks {
    * Runs `work` holding every stream it touches: first the streams `guess` names, then, once they are held,
    * `streams` is asked: when it names more (the guess was stale, or another command changed who holds a
    * conversation's capacity meanwhile), the locks are released and taken again for the union, so `work` never
-   * runs with a stream it touches unlocked.
+   * runs with a stream it touches unlocked. `work` may hand the streams over before it ends (`handOver`):
+   * they are released then instead.
    */
-  async serialise<T>(guess: string[], streams: () => Promise<string[]> | string[], work: () => Promise<T>): Promise<T> {
+  async serialise<T>(
+    guess: string[],
+    streams: () => Promise<string[]> | string[],
+    work: (handOver: () => void) => Promise<T>,
+  ): Promise<T> {
     let wanted = new Set(guess);
     for (;;) {
       const taken = [...wanted].sort();
       await this.acquire(taken);
+      let held = true;
+      const handOver = () => {
+        if (held) this.release(taken);
+        held = false;
+      };
       let missing: string[];
       try {
         missing = (await streams()).filter((stream) => !wanted.has(stream));
-        if (missing.length === 0) return await work();
+        if (missing.length === 0) return await work(handOver);
       } finally {
-        this.release(taken);
+        handOver();
       }
       wanted = new Set([...wanted, ...missing]);
     }
