@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { BenchServer } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
@@ -34,20 +36,22 @@ export async function contentionBench(lifecycles: number): Promise<Record<string
     // The machine is shared and its load drifts: service and bare server take turns, and the ratio is the
     // median of the rounds' ratios.
     const bare = await BareServer.start();
-    const rounds: { service: Run; bare: Run }[] = [];
+    const rounds: { service: Measured; bare: Measured }[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
-        const service = await drive(server.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]);
-        rounds.push({
-          service,
-          bare: await drive(bare.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]),
-        });
+        const service = await measured(server.process.pid!, () =>
+          drive(server.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]),
+        );
+        const reference = await measured(bare.pid, () =>
+          drive(bare.url, Math.ceil(lifecycles / ROUNDS), (client) => agents[client]),
+        );
+        rounds.push({ service, bare: reference });
       }
     } finally {
       await bare.stop();
     }
     const ratios = rounds.map((r) => r.service.figures.transitionsPerSecond / r.bare.figures.transitionsPerSecond);
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+    const cpuRatios = rounds.map((r) => r.bare.cpuMsPerTransition / r.service.cpuMsPerTransition);
     return {
       scenario: 'scale: command path under contention, lifecycle beside a bare node:http server',
       clients: CLIENTS,
@@ -56,17 +60,44 @@ export async function contentionBench(lifecycles: number): Promise<Record<string
       lifecycle32Agents: {
         transitionsPerSecond: rounds.map((r) => r.service.figures.transitionsPerSecond),
         latencyMs: rounds.map((r) => r.service.figures.latencyMs),
+        cpuMsPerTransition: rounds.map((r) => round(r.service.cpuMsPerTransition, 3)),
         errors: rounds.reduce((sum, r) => sum + r.service.errors, 0),
       },
-      bareNodeHttp: { transitionsPerSecond: rounds.map((r) => r.bare.figures.transitionsPerSecond) },
-      ratioToBare: round(median, 3),
+      bareNodeHttp: {
+        transitionsPerSecond: rounds.map((r) => r.bare.figures.transitionsPerSecond),
+        cpuMsPerTransition: rounds.map((r) => round(r.bare.cpuMsPerTransition, 3)),
+      },
+      ratioToBare: round(median(ratios), 3),
       ratioPerRound: ratios.map((r) => round(r, 3)),
+      // CPU spent per transition, bare over service: what the ratio would be if each had the machine to itself.
+      cpuRatioToBare: round(median(cpuRatios), 3),
       serverPeakRssMiB: await peakRssMiB(server.process.pid!),
     };
   } finally {
     await server.stop();
   }
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The run, with the CPU time (user + system, all threads) process `pid` spent on it per transition. */
+type Measured = Run & { cpuMsPerTransition: number };
+
+async function measured(pid: number, run: () => Promise<Run>): Promise<Measured> {
+  const before = await cpuMs(pid);
+  const result = await run();
+  return { ...result, cpuMsPerTransition: ((await cpuMs(pid)) - before) / result.figures.transitions };
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 interface Run {
   figures: { transitions: number; seconds: number; transitionsPerSecond: number; latencyMs: unknown };
@@ -79,18 +110,34 @@ async function drive(url: string, lifecycles: number, agentOf: (client: number) 
   const latencies: number[] = [];
   const errorStatuses: Record<string, number> = {};
   let errors = 0;
+  // node:http with kept-alive sockets: a lighter client than fetch, so the bare server's figure is its own.
+  const sockets = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const post = (path: string, body: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = request(
+        `${url}${path}`,
+        {
+          method: 'POST',
+          agent: sockets,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   const step = async (path: string, body: unknown, expected: number): Promise<boolean> => {
     const started = performance.now();
-    const response = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await response.arrayBuffer();
+    const status = await post(path, body);
     latencies.push(performance.now() - started);
-    if (response.status === expected) return true;
+    if (status === expected) return true;
     errors++;
-    errorStatuses[response.status] = (errorStatuses[response.status] ?? 0) + 1;
+    errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
     return false;
   };
   let next = 0;
@@ -121,6 +168,7 @@ async function drive(url: string, lifecycles: number, agentOf: (client: number) 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  sockets.destroy();
   return {
     figures: {
       transitions: latencies.length,
@@ -157,6 +205,10 @@ class BareServer {
     readonly url: string,
     private readonly child: ChildProcess,
   ) {}
+
+  get pid(): number {
+    return this.child.pid!;
+  }
 
   static start(): Promise<BareServer> {
     const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
