@@ -299,7 +299,13 @@ describe('issue 14: gaps found against the client and server sources (simulated)
       expect(notLeaderOf(grpcUnavailable())).toBeUndefined();
     });
 
-    it('sends a multi-stream append refused by a follower again to the leader it names, and later ones straight there', async () => {
+    const twoStreams = (n: number) => [
+      { streamId: `conversation-2${n}`, expectedRevision: 'no_stream' as const, events: [newEvent()] },
+      { streamId: `agent-2${n}`, expectedRevision: 'any' as const, events: [newEvent()] },
+    ];
+
+    /** A store on node1 of the simulated cluster that can open clients to other nodes; `opened` lists them. */
+    function clusterStore(): SimulatedKurrentClient[] {
       const opened: SimulatedKurrentClient[] = [];
       store = new EventStoreDbEventStore(
         (leader) => {
@@ -310,10 +316,11 @@ describe('issue 14: gaps found against the client and server sources (simulated)
         },
         { readRetry: fast, subscriptionRetry: fast },
       );
-      const twoStreams = (n: number) => [
-        { streamId: `conversation-2${n}`, expectedRevision: 'no_stream' as const, events: [newEvent()] },
-        { streamId: `agent-2${n}`, expectedRevision: 'any' as const, events: [newEvent()] },
-      ];
+      return opened;
+    }
+
+    it('sends a multi-stream append refused by a follower again to the leader it names, and later ones straight there', async () => {
+      const opened = clusterStore();
       await store.append(twoStreams(0));
       server.elect('node2:2113');
 
@@ -326,6 +333,18 @@ describe('issue 14: gaps found against the client and server sources (simulated)
       expect(result.revisions).toEqual({ 'conversation-21': 0, 'agent-21': 0 });
       expect(await store.readStream('conversation-21')).toHaveLength(1);
       expect(store.isHealthy()).toBe(true);
+    });
+
+    it('opens one client to the leader for appends a follower refused concurrently', async () => {
+      const opened = clusterStore();
+      server.elect('node2:2113');
+
+      await Promise.all([4, 5, 6].map((n) => store.append(twoStreams(n))));
+
+      expect(opened).toHaveLength(1);
+      expect(opened[0].multiStreamAppendCalls).toHaveLength(3);
+      await store.close();
+      expect(opened[0].disposed).toBe(true);
     });
 
     it('gives up as unavailable, having written nothing, when no node it is sent to leads', async () => {
