@@ -343,7 +343,7 @@ export class EventStoreDbEventStore implements EventStore {
     return this.read('headPosition', async () => {
       let from: Position | typeof END = END;
       for (;;) {
-        // Backward reads exclude the event at fromPosition.
+        // Backward reads exclude the event at fromPosition (KurrentDB `ReaderIndex/AllReader.cs`: records ending at or before it).
         const page = await recordedOf(
           this.client.readAll({
             fromPosition: from,

@@ -266,7 +266,10 @@ export class SimulatedKurrentClient {
     })(this);
   }
 
-  /** Reads include the event at `fromPosition` (KurrentDB `Enumerator.ReadAllForwardsFiltered.cs`). */
+  /**
+   * Forwards reads include the event at `fromPosition` (KurrentDB `Enumerator.ReadAllForwardsFiltered.cs`
+   * reads its first page from it); backwards reads stop before it (`ReaderIndex/AllReader.cs`).
+   */
   readAll(options: ReadAllOptions = {}): AsyncIterableIterator<AllStreamResolvedEvent> {
     return (async function* (self: SimulatedKurrentClient) {
       self.maybeFail('readAll');
