@@ -31,7 +31,7 @@ import { AllSubscription } from './all-subscription';
 import { isStreamNotFound, isUnavailable, isUnsupported, normalize, toWrongExpectedRevision } from './errors';
 import { FromAll, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
 import { Endpoint, notLeaderOf } from './not-leader';
-import { ServerCapabilities, assertSupportedServer } from './server-check';
+import { ServerCapabilities, UnsupportedServerError, assertSupportedServer } from './server-check';
 import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 
 /**
@@ -87,7 +87,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly connect: KurrentConnector;
   private readonly client: KurrentClient;
   /** Where multi-stream appends go after a follower named the leader; the main client until then. */
-  private writer: KurrentClient | undefined;
+  private writer: { endpoint: string; client: KurrentClient } | undefined;
   private readonly readRetry: RetryPolicy;
   private readonly subscriptionRetry: RetryPolicy;
   private readonly batchSize: number;
@@ -97,7 +97,7 @@ export class EventStoreDbEventStore implements EventStore {
   private closing: Promise<void> | undefined;
   private failure: { error: unknown; since: Date } | undefined;
   private serverCheck: Promise<void> | undefined;
-  private unsupported: Error | undefined;
+  private unsupported: UnsupportedServerError | undefined;
   /** Events `$all` readers and subscriptions left out, by kind (see `readFromAll`). */
   readonly skippedEvents = { foreign: 0, unreadable: 0 };
 
@@ -131,12 +131,13 @@ export class EventStoreDbEventStore implements EventStore {
    * Resolves once the server is known to offer what the adapter needs (KurrentDB 25.1+), and
    * rejects with `UnsupportedServerError` naming the minimum version otherwise. Every call awaits
    * it first, so an old server is refused on the first call of any kind, not on the first
-   * multi-stream command; start-up may await it to fail at once. Unavailability is not remembered.
+   * multi-stream command; start-up may await it to fail at once. Only that verdict is remembered:
+   * after any other failure (an unreachable server) the next call asks again.
    */
   verifyServer(): Promise<void> {
     this.serverCheck ??= assertSupportedServer(this.client.capabilities).catch((error: unknown) => {
-      if (isUnavailable(error)) this.serverCheck = undefined;
-      else this.unsupported = error instanceof Error ? error : new Error(String(error));
+      if (error instanceof UnsupportedServerError) this.unsupported = error;
+      else this.serverCheck = undefined;
       throw error;
     });
     return this.serverCheck;
@@ -245,7 +246,7 @@ export class EventStoreDbEventStore implements EventStore {
       events: events.map(toEventData),
     }));
     for (let redirects = 0; ; redirects++) {
-      const client = this.writer ?? this.client;
+      const client = this.writer?.client ?? this.client;
       try {
         const result = await client.multiStreamAppend(sessions);
         const revisions: Record<string, number> = {};
@@ -256,19 +257,24 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         const leader = notLeaderOf(error);
         if (leader && redirects < MAX_LEADER_REDIRECTS) {
+          // Named again: an election may still be settling.
+          if (redirects > 0) await sleep(backoffDelay(this.readRetry, redirects - 1));
           await this.redirectWrites(leader);
           continue;
         }
         // The leader we were sent to is gone: the next append starts over from the configured server.
-        if (client === this.writer && isUnavailable(error)) await this.redirectWrites(undefined);
+        if (client === this.writer?.client && isUnavailable(error)) await this.redirectWrites(undefined);
         throw error;
       }
     }
   }
 
   private async redirectWrites(leader: Endpoint | undefined): Promise<void> {
-    const previous = this.writer;
-    this.writer = leader ? this.connect(leader) : undefined;
+    const endpoint = leader && `${leader.host}:${leader.port}`;
+    // Concurrent appends refused by the same follower all name the same leader: one client for it.
+    if (this.writer?.endpoint === endpoint) return;
+    const previous = this.writer?.client;
+    this.writer = leader ? { endpoint: endpoint!, client: this.connect(leader) } : undefined;
     if (previous && previous !== this.client) await previous.dispose();
   }
 
