@@ -6,7 +6,7 @@ import { EventCollector } from '#event-store/testing';
 import { eventStoreContract } from '#event-store/testing';
 import { METADATA_KEY } from './event-mapping';
 import { EventStoreDbEventStore, EventStoreDbOptions, KurrentClient } from './eventstoredb-event-store';
-import { notLeaderOf } from './not-leader';
+import { atEndpoint, notLeaderOf } from './not-leader';
 import { UnsupportedServerError } from './server-check';
 import { SimulatedKurrentClient } from './testing/simulated-kurrent-client';
 import { bridgeError, grpcUnavailable, notLeaderError } from './testing/wire-errors';
@@ -318,6 +318,19 @@ describe('issue 14: gaps found against the client and server sources (simulated)
       );
       return opened;
     }
+
+    it('aims the configured connection string at the leader alone, keeping credentials and settings', async () => {
+      const leader = atEndpoint(
+        'kurrentdb+discover://admin:changeit@seed-1:2113,seed-2:2113?tls=false&nodePreference=leader',
+        {
+          host: 'node2.cluster',
+          port: 2113,
+        },
+      );
+
+      expect(leader).toBe('kurrentdb://admin:changeit@node2.cluster:2113?tls=false&nodePreference=leader');
+      await new EventStoreDbEventStore(leader).close();
+    });
 
     it('sends a multi-stream append refused by a follower again to the leader it names, and later ones straight there', async () => {
       const opened = clusterStore();

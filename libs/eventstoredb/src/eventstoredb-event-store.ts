@@ -30,7 +30,7 @@ import {
 import { AllSubscription } from './all-subscription';
 import { isStreamNotFound, isUnavailable, isUnsupported, normalize, toWrongExpectedRevision } from './errors';
 import { FromAll, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
-import { Endpoint, notLeaderOf } from './not-leader';
+import { Endpoint, atEndpoint, notLeaderOf } from './not-leader';
 import { ServerCapabilities, UnsupportedServerError, assertSupportedServer } from './server-check';
 import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 
@@ -533,16 +533,4 @@ async function recordedOf(events: AsyncIterable<AllStreamResolvedEvent>): Promis
 
 function samePosition(a: Position | undefined, b: Position): boolean {
   return a !== undefined && a.commit === b.commit && a.prepare === b.prepare;
-}
-
-/**
- * The connection string aimed at one node, the leader a follower named: the same scheme without
- * gossip discovery, credentials and options, as the client itself does when a v1 call answers
- * "not leader" (`dist/Client/index.js` handleError → resolveUri uses the leader's endpoint).
- */
-function atEndpoint(connectionString: string, { host, port }: Endpoint): string {
-  const match = /^([a-z]+)(?:\+discover)?:\/\/(?:([^@/?]*)@)?[^/?]*(.*)$/i.exec(connectionString);
-  if (!match) throw new Error('unexpected KurrentDB connection string');
-  const [, scheme, credentials, rest] = match;
-  return `${scheme}://${credentials ? `${credentials}@` : ''}${host}:${port}${rest}`;
 }

@@ -49,6 +49,18 @@ function leaderIn(status: Uint8Array): Endpoint | undefined {
   return undefined;
 }
 
+/**
+ * The connection string aimed at one node, the leader a follower named: the same scheme without
+ * gossip discovery, credentials and options, as the client itself does when a v1 call answers
+ * "not leader" (`dist/Client/index.js` handleError → resolveUri uses the leader's endpoint).
+ */
+export function atEndpoint(connectionString: string, { host, port }: Endpoint): string {
+  const match = /^([a-z]+)(?:\+discover)?:\/\/(?:([^@/?]*)@)?[^/?]*(.*)$/i.exec(connectionString);
+  if (!match) throw new Error('unexpected KurrentDB connection string');
+  const [, scheme, credentials, rest] = match;
+  return `${scheme}://${credentials ? `${credentials}@` : ''}${host}:${port}${rest}`;
+}
+
 interface GrpcError {
   code?: unknown;
   metadata?: { get?: (key: string) => unknown[] };

@@ -102,11 +102,11 @@ export class SimulatedKurrentClient {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array.from({ length: count }, () => error)]);
   }
 
-  /** Live subscriptions fail as when the connection drops. */
+  /** Live subscriptions fail as when the connection drops (`error`: what gRPC reports). */
   dropSubscriptions(error: unknown): void {
     for (const subscription of [...this.cluster.live]) {
       this.cluster.live.delete(subscription);
-      subscription.emit('error', error);
+      subscription.emit('error', convertToCommandError(error as Error));
     }
   }
 
@@ -297,7 +297,7 @@ export class SimulatedKurrentClient {
     const failure = this.failures.get('subscribeToAll')?.shift();
     setImmediate(() => {
       if (subscription.cancelled) return;
-      if (failure !== undefined) return void subscription.emit('error', failure);
+      if (failure !== undefined) return void subscription.emit('error', convertToCommandError(failure as Error));
       subscription.emit('confirmation');
       const from = options.fromPosition ?? START;
       for (const entry of this.cluster.log) {
