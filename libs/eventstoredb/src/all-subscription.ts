@@ -1,7 +1,7 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
 import { BatchHandler, EventStoreUnavailableError, StoredEvent, Subscription } from '#event-store';
 import { isUnavailable, normalize } from './errors';
-import { FromAll, readFromAll } from './event-mapping';
+import { SkippedEvent, readFromAll } from './event-mapping';
 import { RetryPolicy, backoffDelay, sleep } from './retry';
 
 export interface AllSubscriptionOptions {
@@ -16,7 +16,7 @@ export interface AllSubscriptionOptions {
   onReachable(): void;
   onStopped(subscription: AllSubscription): void;
   /** An event left out: another writer's, or one of ours that cannot be mapped. */
-  onSkipped(skipped: Exclude<FromAll, { kind: 'ours' }>): void;
+  onSkipped(skipped: SkippedEvent): void;
 }
 
 type Outcome =

@@ -95,6 +95,9 @@ export type FromAll =
   | { kind: 'foreign' }
   | { kind: 'unreadable'; streamId: string; eventId: string; type: string; reason: string };
 
+/** An event `$all` readers and subscriptions leave out. */
+export type SkippedEvent = Exclude<FromAll, { kind: 'ours' }>;
+
 /**
  * `$all` holds whatever any writer put in the database; only events carrying our metadata
  * envelope are ours. System events (`$` types) and other writers' events are skipped. One of ours

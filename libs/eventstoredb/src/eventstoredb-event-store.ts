@@ -29,7 +29,7 @@ import {
 } from '#event-store';
 import { AllSubscription } from './all-subscription';
 import { isStreamNotFound, isUnavailable, isUnsupported, normalize, toWrongExpectedRevision } from './errors';
-import { FromAll, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
+import { SkippedEvent, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
 import { Endpoint, atEndpoint, notLeaderOf } from './not-leader';
 import { ServerCapabilities, UnsupportedServerError, assertSupportedServer } from './server-check';
 import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
@@ -47,9 +47,6 @@ export type KurrentClient = Pick<
 
 /** Opens a client: to the configured server, or, after a follower named it, to the leader. */
 export type KurrentConnector = (leader?: Endpoint) => KurrentClient;
-
-/** An event `$all` readers and subscriptions leave out (see `readFromAll`). */
-export type SkippedEvent = Exclude<FromAll, { kind: 'ours' }>;
 
 export interface EventStoreDbOptions {
   /** Retries of reads (readStream, readAll, headPosition) while the server is unavailable. */

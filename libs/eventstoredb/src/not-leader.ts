@@ -5,9 +5,9 @@ export interface Endpoint {
 }
 
 /** `google.rpc.Status` travels in this trailer; the v2 API puts its error details there. */
-export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
-export const FAILED_PRECONDITION = 9;
-export const NOT_LEADER_DETAILS_TYPE = 'kurrent.rpc.NotLeaderNodeErrorDetails';
+const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
+const FAILED_PRECONDITION = 9;
+const NOT_LEADER_DETAILS_TYPE = 'kurrent.rpc.NotLeaderNodeErrorDetails';
 
 /**
  * The leader a follower names when it refuses a multi-stream append, or undefined for any other
@@ -50,9 +50,10 @@ function leaderIn(status: Uint8Array): Endpoint | undefined {
 }
 
 /**
- * The connection string aimed at one node, the leader a follower named: the same scheme without
- * gossip discovery, credentials and options, as the client itself does when a v1 call answers
- * "not leader" (`dist/Client/index.js` handleError → resolveUri uses the leader's endpoint).
+ * The connection string aimed at one node, the leader a follower named: its hosts replaced by that
+ * node, gossip discovery dropped, credentials and options kept. The client does the same when a v1
+ * call answers "not leader" (`dist/Client/index.js`: handleError, then resolveUri takes the leader's
+ * endpoint).
  */
 export function atEndpoint(connectionString: string, { host, port }: Endpoint): string {
   const match = /^([a-z]+)(?:\+discover)?:\/\/(?:([^@/?]*)@)?[^/?]*(.*)$/i.exec(connectionString);
