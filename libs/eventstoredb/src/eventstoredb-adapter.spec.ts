@@ -402,28 +402,28 @@ describe('issue 14: gaps found against the client and server sources (simulated)
       expect(await store.headPosition()).toBe(last.position);
     });
 
-    it('skips an old TCP-transaction event whose position reads as 2^64 − 1, and the head is the last event it can deliver', async () => {
+    it('skips an old TCP-transaction event whose position reads as 2^64 − 1, live and in catch-up, and the head is the last event it can deliver', async () => {
       const unknownPosition = { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n };
       store = storeOver(server, { logger: { warn: () => undefined } });
-      const collector = new EventCollector(new Set(['agent-41']));
+      const live = new EventCollector(new Set(['agent-41']));
       const errors: unknown[] = [];
-      const subscription = store.subscribeToAll(0, collector.handler, (e) => errors.push(e));
-
+      const subscription = store.subscribeToAll(0, live.handler, (e) => errors.push(e));
       await ours('agent-41');
+      await live.untilMine(1);
+
       server.writeForeignEvent('legacy-1', 'OrderPlaced', { source: 'tcp' }, unknownPosition);
-      server.writeForeignEvent(
-        'legacy-2',
-        'Tested',
-        { [METADATA_KEY]: JSON.stringify(newEvent().metadata) },
-        unknownPosition,
-      );
+      const envelope = { [METADATA_KEY]: JSON.stringify(newEvent().metadata) };
+      server.writeForeignEvent('legacy-2', 'Tested', envelope, unknownPosition);
       const last = await ours('agent-41');
-      await collector.untilMine(2);
-      await subscription.stop();
+      await live.untilMine(2);
+      const catchUp = new EventCollector(new Set(['agent-41']));
+      const replay = store.subscribeToAll(0, catchUp.handler, (e) => errors.push(e));
+      await catchUp.untilMine(2);
+      await Promise.all([subscription.stop(), replay.stop()]);
 
       expect(errors).toEqual([]);
-      expect(collector.mine).toHaveLength(2);
-      expect(store.skippedEvents).toEqual({ foreign: 1, unreadable: 1 });
+      expect(catchUp.all.map((e) => e.eventId)).toEqual(live.all.map((e) => e.eventId));
+      expect(store.skippedEvents).toEqual({ foreign: 2, unreadable: 2 });
       server.writeForeignEvent('legacy-3', 'OrderPlaced', { source: 'tcp' }, unknownPosition);
       expect(await store.headPosition()).toBe(last.position);
     });

@@ -125,10 +125,8 @@ export class SimulatedKurrentClient {
    * `Services/Transport/Grpc/Streams.Read.cs` ConvertToRecordedEvent, `Data/ResolvedEvent.cs`).
    */
   writeForeignEvent(streamId: string, type: string, metadata: unknown, position?: Position): void {
-    const [entry] = this.commit([
-      { streamId, events: [{ id: randomUUID(), type, data: {}, metadata: metadata as EventData['metadata'] }] },
-    ]);
-    if (position) entry.recorded.position = position;
+    const event = { id: randomUUID(), type, data: {}, metadata: metadata as EventData['metadata'] };
+    this.commit([{ streamId, events: [event] }], position);
   }
 
   // ---- the KurrentClient surface --------------------------------------------------------------
@@ -344,8 +342,10 @@ export class SimulatedKurrentClient {
     return expectedNumber > currentNumber ? { kind: 'wrong', current } : { kind: 'ok' };
   }
 
+  /** Appends to the log and tells live subscriptions; `reported` replaces the position readers see. */
   private commit(
     writes: { streamId: string; events: Pick<EventData, 'id' | 'type' | 'data' | 'metadata'>[] }[],
+    reported?: Position,
   ): Entry[] {
     const written: Entry[] = [];
     for (const { streamId, events } of writes) {
@@ -362,7 +362,7 @@ export class SimulatedKurrentClient {
           created: new Date(),
           data: roundTrip(e.data),
           metadata: e.metadata,
-          position: { commit: at, prepare: at },
+          position: reported ?? { commit: at, prepare: at },
         } as AllStreamRecordedEvent;
         const entry = { at, recorded };
         stream.push(entry);
