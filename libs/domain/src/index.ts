@@ -4,7 +4,7 @@ export * from './shared/time';
 export * from './channel/channel';
 export * from './workstream/settings';
 export * from './workstream/events';
-export * from './workstream/auto-close';
+export * from './workstream/defaults';
 export * from './workstream/operating-hours';
 export * from './queue/queue';
 export * from './agent/events';

@@ -38,7 +38,7 @@ export type ConversationCommand =
 
 export type ConversationCommandType = ConversationCommand['type'];
 
-export const isTimerCommand = (
-  command: ConversationCommand,
-): command is Extract<ConversationCommand, { type: TimerKind }> =>
+export type TimerCommand = Extract<ConversationCommand, { type: TimerKind }>;
+
+export const isTimerCommand = (command: ConversationCommand): command is TimerCommand =>
   (TIMER_KINDS as readonly string[]).includes(command.type);

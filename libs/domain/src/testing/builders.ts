@@ -6,7 +6,7 @@ import { Decided } from '../conversation/decided';
 import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
 import { TimerKind } from '../conversation/commands';
 import { addSeconds } from '../shared/time';
-import { autoCloseFor } from '../workstream/auto-close';
+import { autoCloseFor } from '../workstream/defaults';
 import { Workstream, WorkstreamSettings } from '../workstream/settings';
 
 /** An event that may not say when it happened yet (`given` stamps T0, `then` stamps now). */
