@@ -1,5 +1,4 @@
 import {
-  Actor,
   AgentEvent,
   AgentState,
   ConversationCommand,
@@ -20,7 +19,7 @@ import {
   streamOf,
   streams,
 } from '#domain';
-import { AppendRequest, EventStore } from '#event-store';
+import { Actor, AppendRequest, EventStore } from '#event-store';
 import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
 import { withRetries } from './conflicts';

@@ -1,4 +1,3 @@
-export * from './shared/actor';
 export * from './shared/errors';
 export * from './shared/time';
 export * from './channel/channel';

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Actor, withDefaults } from '#domain';
+import { withDefaults } from '#domain';
+import { Actor } from '#event-store';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
