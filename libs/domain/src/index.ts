@@ -1,3 +1,9 @@
+/**
+ * The domain: pure TypeScript, no I/O, time passed in as data. Conversations (`decideConversation`,
+ * `evolveConversation`, timers derived from state), agents and their capacity, workstreams and their defaults,
+ * push distribution's choice of agent. The states, transitions (T1–T17), transfers (X1–X3), offers, wrap-up
+ * and persistent-chat rules the code cites are explained in docs/lifecycle.md.
+ */
 export * from './shared/errors';
 export * from './shared/time';
 export * from './channel/channel';

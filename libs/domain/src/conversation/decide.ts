@@ -79,6 +79,11 @@ export const contextNeeds = (command: ConversationCommand, s: ConversationState 
   }
 };
 
+/**
+ * Every conversation command is decided here, one branch per command, each citing the transition it makes
+ * (T1–T17, X1–X3: docs/lifecycle.md). Pure: the context and `now` are all it reads; it answers the
+ * conversation events and the capacity events that go with them, or throws a DomainError.
+ */
 export const decideConversation = (command: ConversationCommand, ctx: ConversationContext, now: string): Decided[] => {
   if (command.type === 'request') return request(command, ctx, now);
   const s = ctx.conversation;
