@@ -66,6 +66,7 @@ export class ConversationCommands {
     }
     const overdue = overdueTimer(command, s, this.clock.now());
     if (overdue) {
+      // The deadline happened first: decide it, then the command on the state it left.
       await this.execute(overdue, TIMER_CAUSE);
       return this.attempt(command, cause);
     }
