@@ -371,6 +371,8 @@ describe('issue 14: gaps found against the client and server sources (simulated)
         .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(EventStoreUnavailableError);
+      expect(error).toMatchObject({ message: expect.stringMatching(/node2:2113.*nothing was written/) });
+      expect(store.isHealthy()).toBe(false);
       expect(server.multiStreamAppendCalls).toHaveLength(4);
       expect(await store.readStream('conversation-23')).toEqual([]);
     });

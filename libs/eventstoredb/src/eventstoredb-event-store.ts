@@ -192,6 +192,7 @@ export class EventStoreDbEventStore implements EventStore {
       this.markAvailable();
       return result;
     } catch (error) {
+      if (error instanceof EventStoreUnavailableError) throw error;
       const wrong = error instanceof WrongExpectedRevisionError ? error : toWrongExpectedRevision(error, expectedFor);
       if (wrong) {
         this.markAvailable();
@@ -258,6 +259,13 @@ export class EventStoreDbEventStore implements EventStore {
           if (redirects > 0) await sleep(backoffDelay(this.readRetry, redirects - 1));
           await this.redirectWrites(leader);
           continue;
+        }
+        if (leader) {
+          this.markUnavailable(error);
+          throw new EventStoreUnavailableError(
+            `append refused: no KurrentDB node took it as leader (last named: ${leader.host}:${leader.port}); nothing was written`,
+            error,
+          );
         }
         // The leader we were sent to is gone: the next append starts over from the configured server.
         if (client === this.writer?.client && isUnavailable(error)) await this.redirectWrites(undefined);
