@@ -1,5 +1,4 @@
 export * from './cause';
-export * from '#event-envelope';
 export * from './stream-cache';
 export * from './stream-locks';
 export * from './conversation-commands';
