@@ -14,7 +14,10 @@ const ROUNDS = 3;
  *   answer that is not the expected status is an error (the target is none);
  * - lifecycle: the same with 32 agents (one per client), beside a bare `node:http` server in its own
  *   process answering the same requests with the same statuses, driven by the same client in the same
- *   run, in alternating rounds: the ratio is the figure to compare across machines (target >= 0.35).
+ *   run, in alternating rounds: the ratio is the figure to compare across machines (target >= 0.35). Each
+ *   side's CPU time per transition (all its threads, from /proc) is printed too: on a shared machine the
+ *   throughput ratio follows whoever else is running, the CPU ratio much less;
+ * - the service's peak RSS.
  * Env: BENCH_CONTENTION_LIFECYCLES (lifecycles per phase, default 2000).
  */
 export async function contentionBench(lifecycles: number): Promise<Record<string, unknown>> {
