@@ -53,13 +53,18 @@ export class ConfigurationCommands {
       async () => {
         const loaded = await this.cache.load<AgentState, AgentEvent>(streamId, evolveAgent);
         const events = decideAgent(command, loaded.state, this.clock.now());
-        const { position } = await this.store.append([
-          {
-            streamId,
-            expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
-            events: events.map((e) => toNewEvent(e, actor, {})),
-          },
-        ]);
+        // Through the cache, so a command that decided on an older revision of the agent cannot foresee past it.
+        const { position } = await this.cache.append(
+          this.store,
+          [
+            {
+              streamId,
+              expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+              events: events.map((e) => toNewEvent(e, actor, {})),
+            },
+          ],
+          () => undefined,
+        );
         return { position, agent: events.reduce(evolveAgent, loaded.state)! };
       },
       () => `${command.type} for agent '${command.agentId}'`,

@@ -53,9 +53,12 @@ export class ConversationCommands {
    */
   async execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
     const conversationId = streams.conversation(command.conversationId);
+    // The capacity holder too, whatever the command: an overdue timer decided first may release its units.
     const touched = (s: ConversationState | undefined) => [
       conversationId,
-      ...contextNeeds(command, s).agentIds.map((id) => streams.agent(id)),
+      ...[...contextNeeds(command, s).agentIds, ...(s?.capacityHolder ? [s.capacityHolder] : [])].map((id) =>
+        streams.agent(id),
+      ),
     ];
     for (;;) {
       let result: ConversationCommandResult;
