@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';

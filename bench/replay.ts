@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toNewEvent } from '#event-envelope';
 import { Actor, DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
 import { AppendRequest, SqliteEventStore } from '#event-store';
-import { allProjections, openReadModelDb, rebuild } from '#read-models';
+import { allProjections, openScratchReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
 
 const AGENTS = 200;
@@ -98,7 +98,7 @@ export async function replayBench(events: number): Promise<Record<string, unknow
     }
     const readSeconds = (performance.now() - readStarted) / 1000;
 
-    const db = openReadModelDb(join(dir, 'rebuilt'));
+    const db = openScratchReadModelDb(join(dir, 'rebuilt'));
     const rebuilt = await rebuild(store, db, allProjections);
     db.close();
     const readRate = read / readSeconds;

@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '#event-store';
-import { ReadModels, allProjections, capacityView, compareReadModels, openReadModelDb, rebuild } from '#read-models';
+import {
+  ReadModels,
+  allProjections,
+  capacityView,
+  compareReadModels,
+  openScratchReadModelDb,
+  rebuild,
+} from '#read-models';
 import { readConfig } from '../config';
 import { createEventStore } from '../engine/event-store.factory';
 import { USAGE, parseReplayOptions } from './options';
@@ -14,7 +21,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const store = createEventStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'omnichannel-replay-'));
-  const db = openReadModelDb(scratch);
+  const db = openScratchReadModelDb(scratch);
   try {
     if (options.conversation || options.until) {
       const progress = await rebuild(store, db, allProjections, { until: options.until });
