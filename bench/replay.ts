@@ -49,7 +49,7 @@ const lifecycle = (i: number, at: string): DomainEvent[] => {
 };
 
 /** Writes about `events` events straight into a fresh embedded store, in large atomic batches. */
-const seed = async (store: SqliteEventStore, events: number): Promise<number> => {
+export const seed = async (store: SqliteEventStore, events: number): Promise<number> => {
   const actor: Actor = { kind: 'agent', id: 'seed' };
   const at = '2026-11-21T10:00:00.000Z';
   const setup: DomainEvent[] = Array.from({ length: AGENTS }, (_, a) =>
