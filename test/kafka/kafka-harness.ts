@@ -55,12 +55,31 @@ export const ensureServiceTopics = async (admin: Admin): Promise<void> => {
 /** Commits `groupId`'s offsets at the current end of `topics`: a new group that starts where "now" is. */
 export const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await topicOffsets(admin, topic);
     await admin.setOffsets({
       groupId,
       topic,
       partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
     });
+  }
+};
+
+/**
+ * kafkajs' admin does not retry a ListOffsets answered "not the leader" (a fresh broker still electing the
+ * leaders of topics it just created, or one that just restarted): ask again once its metadata is refreshed.
+ */
+const topicOffsets = async (
+  admin: Admin,
+  topic: string,
+  attempts = 20,
+): Promise<{ partition: number; high: string }[]> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 };
 
