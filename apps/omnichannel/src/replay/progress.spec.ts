@@ -19,7 +19,7 @@ describe('replay progress', () => {
     progress.update(at(250_000, 1));
     progress.update(at(500_000, 2));
     expect(out.written).toHaveLength(2);
-    expect(out.written[1]).toMatch(/^\r\[#{15}\.{15}\]  50% 500,000 events, position 500000\/1000000 /);
+    expect(out.written[1]).toMatch(/^\r\[#{15}\.{15}\] {2}50% 500,000 events, position 500000\/1000000 /);
     expect(out.written[1]).toContain('250,000 events/s 2 s left');
     expect(out.written.join('')).not.toContain('\n');
   });
@@ -27,7 +27,8 @@ describe('replay progress', () => {
   it('ends the bar with a newline at 100% and no time left', () => {
     const out = output(true);
     new ReplayProgress(out, 1000).done(at(1000, 4));
-    expect(out.written[0]).toMatch(/^\r\[#{30}\] 100% .* 250 events\/s\x1b\[K\n$/);
+    expect(out.written[0]).toMatch(/^\r\[#{30}\] 100% .* 250 events\/s/);
+    expect(out.written[0].endsWith('\x1b[K\n')).toBe(true);
   });
 
   it('otherwise prints plain lines, at most one a second', () => {
