@@ -255,7 +255,10 @@ export class ChannelEventGateway {
         await heartbeat();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, byKey.size) }, worker));
+    // Every worker ends before the batch does (a failed heartbeat must not leave others applying a stale batch).
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(IN_FLIGHT, byKey.size) }, worker));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Applies or dead-letters one record; false if the consumer stopped first (the record is left for redelivery). */
