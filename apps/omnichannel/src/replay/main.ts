@@ -20,7 +20,7 @@ import { ReplayProgress } from './progress';
 async function main(): Promise<void> {
   const options = parseReplayOptions(process.argv.slice(2));
   const config = readConfig();
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'omnichannel-replay-'));
   const db = openScratchReadModelDb(scratch);
   try {
