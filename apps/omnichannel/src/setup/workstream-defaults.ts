@@ -22,4 +22,7 @@ export const withDefaults = (dto: WorkstreamDto): WorkstreamSettings => ({
     operatingHours: { timeZone: dto.operatingHours.timeZone, weekly: dto.operatingHours.weekly.map((o) => ({ ...o })) },
   }),
   ...(dto.autoCloseSeconds && { autoCloseSeconds: { ...dto.autoCloseSeconds } }),
+  ...(dto.serviceLevelThresholdSeconds !== undefined && {
+    serviceLevelThresholdSeconds: dto.serviceLevelThresholdSeconds,
+  }),
 });
