@@ -120,6 +120,7 @@ const STATUS_LABELS: Record<string, string> = {
   waiting: 'waiting',
   closed: 'closed',
 };
+const queueName = (queueId: string) => latest?.queues.find((q) => q.queueId === queueId)?.name ?? queueId;
 const badge = (value: string) => h('span', { class: `badge ${value}` }, STATUS_LABELS[value] ?? value);
 
 /** Runs `load` once at a time; a call while one runs makes exactly one more run after it. */
@@ -216,7 +217,7 @@ const renderQueues = (update: Update) => {
       const row = h(
         'tr',
         { class: `clickable${filter.value === q.queueId ? ' selected' : ''}`, 'data-queue-id': q.queueId },
-        h('td', {}, q.name, ' ', h('span', { class: 'muted' }, q.queueId)),
+        h('td', { class: 'id', title: q.queueId }, q.name),
         h('td', { class: 'num', 'data-field': 'waiting' }, q.waiting),
         h('td', { class: 'num' }, duration(q.longestWaitSeconds)),
         h('td', { class: 'num' }, duration(q.estimatedWaitSeconds)),
@@ -255,15 +256,17 @@ interface History {
 
 let chart: uPlot | undefined;
 let chartKey = '';
-let historyMinute = '';
-let historyLoadedAt = 0;
-/** Within a minute, the chart's last point follows the figures this often. */
-const HISTORY_REFRESH_MS = 10_000;
+let historyFigures = '';
+/** What the chart's last point depends on: when it changes, the history is read again. */
+const chartFigures = (update: Update) =>
+  update.at.slice(0, 16) + JSON.stringify(update.queues.map((q) => [q.queueId, q.waiting, q.assigned, q.abandoned]));
 
 const drawChart = (history: History) => {
   const names = new Map(latest?.queues.map((q) => [q.queueId, q.name]));
   const queues = [...history.queues]
-    .sort((a, b) => b.waiting[b.waiting.length - 1] - a.waiting[a.waiting.length - 1] || (a.queueId < b.queueId ? -1 : 1))
+    .sort(
+      (a, b) => b.waiting[b.waiting.length - 1] - a.waiting[a.waiting.length - 1] || (a.queueId < b.queueId ? -1 : 1),
+    )
     .slice(0, CHART_QUEUES);
   const xs = history.minutes.map((m) => Date.parse(`${m}:00Z`) / 1000);
   const data: uPlot.AlignedData = [
@@ -284,6 +287,8 @@ const drawChart = (history: History) => {
     {
       width: Math.max(320, container.clientWidth - 8),
       height: 240,
+      // The page speaks UTC throughout, whatever the browser's time zone.
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, '%': { range: [0, 100] } },
       series: [
         { label: 'time (UTC)' },
@@ -292,6 +297,7 @@ const drawChart = (history: History) => {
           scale: 'n',
           stroke: COLOURS[i % COLOURS.length],
           width: 2,
+          points: { show: false },
         })),
         ...queues.map((q, i) => ({
           label: `${label(q)} service level %`,
@@ -299,9 +305,14 @@ const drawChart = (history: History) => {
           stroke: COLOURS[i % COLOURS.length],
           dash: [6, 4],
           width: 1.5,
+          points: { show: false },
         })),
       ],
-      axes: [{}, { scale: 'n', label: 'waiting' }, { scale: '%', side: 1, label: 'service level %', grid: { show: false } }],
+      axes: [
+        { values: (_u, splits) => splits.map((s) => new Date(s * 1000).toISOString().slice(11, 16)) },
+        { scale: 'n', label: 'waiting' },
+        { scale: '%', side: 1, label: 'service level %', grid: { show: false } },
+      ],
     },
     data,
     container,
@@ -310,8 +321,6 @@ const drawChart = (history: History) => {
 
 const loadHistory = serialized(async () => {
   const history = await getJson<History>('/statistics/queues/history');
-  historyMinute = history.at.slice(0, 16);
-  historyLoadedAt = Date.now();
   drawChart(history);
 });
 
@@ -334,7 +343,7 @@ const loadAgents = serialized(async () => {
       return h(
         'tr',
         { 'data-agent-id': a.agentId },
-        h('td', {}, a.name, ' ', h('span', { class: 'muted' }, a.agentId)),
+        h('td', { class: 'id', title: a.agentId }, a.name),
         h(
           'td',
           {},
@@ -357,7 +366,16 @@ const loadAgents = serialized(async () => {
             h(
               'div',
               {},
-              h('a', { href: `#${hold.conversationId}`, 'data-open': hold.conversationId }, hold.conversationId),
+              h(
+                'a',
+                {
+                  class: 'id',
+                  href: `#${hold.conversationId}`,
+                  'data-open': hold.conversationId,
+                  title: hold.conversationId,
+                },
+                hold.conversationId,
+              ),
               ' ',
               badge(hold.reason),
               ` ${hold.units}u`,
@@ -394,11 +412,11 @@ const loadConversations = serialized(async () => {
           class: `clickable${c.id === selectedConversation ? ' selected' : ''}`,
           'data-conversation-id': c.id,
         },
-        h('td', {}, c.id),
+        h('td', { class: 'id', title: c.id }, c.id),
         h('td', {}, c.channel),
-        h('td', {}, c.queueId),
+        h('td', { class: 'id', title: c.queueId }, queueName(c.queueId)),
         h('td', { 'data-field': 'status' }, badge(statusOf(c))),
-        h('td', {}, c.primaryAgentId ?? c.primaryExternalNumber ?? ''),
+        h('td', { class: 'id', title: c.primaryAgentId ?? '' }, c.primaryAgentId ?? c.primaryExternalNumber ?? ''),
         h('td', { class: 'muted' }, time(c.updatedAt)),
       );
       row.onclick = () => void openConversation(c.id);
@@ -412,7 +430,12 @@ const loadConversations = serialized(async () => {
 
 const describe = (e: AuditEntry) => {
   const d = e.data;
-  const parts = [d.agentId && `agent ${d.agentId}`, d.toQueueId && `to ${d.toQueueId}`, d.reason, d.units && `${d.units}u`];
+  const parts = [
+    d.agentId && `agent ${d.agentId}`,
+    d.toQueueId && `to ${d.toQueueId}`,
+    d.reason,
+    d.units && `${d.units}u`,
+  ];
   return parts.filter(Boolean).join(', ');
 };
 
@@ -487,8 +510,11 @@ const onUpdate = (update: Update) => {
   // A new agent may belong on the page shown: any unknown id reloads it too.
   if (first || truncated || agentIds.length) void loadAgents();
   if (selectedConversation && (truncated || conversationIds.includes(selectedConversation))) void loadDetail();
-  if (first || update.at.slice(0, 16) !== historyMinute || Date.now() - historyLoadedAt >= HISTORY_REFRESH_MS)
+  const figures = chartFigures(update);
+  if (figures !== historyFigures) {
+    historyFigures = figures;
     void loadHistory();
+  }
 };
 
 const connect = () => {
@@ -499,6 +525,7 @@ const connect = () => {
     connection.textContent = 'live';
     // Whatever changed while disconnected: the next update reloads everything.
     latest = undefined;
+    historyFigures = '';
   };
   source.onerror = () => {
     connection.dataset.state = 'reconnecting';
@@ -533,6 +560,8 @@ document.addEventListener('click', (event) => {
   event.preventDefault();
   void openConversation(link.dataset.open!);
 });
-window.addEventListener('resize', () => chart?.setSize({ width: Math.max(320, $('#chart').clientWidth - 8), height: 240 }));
+window.addEventListener('resize', () =>
+  chart?.setSize({ width: Math.max(320, $('#chart').clientWidth - 8), height: 240 }),
+);
 
 connect();
