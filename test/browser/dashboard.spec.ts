@@ -59,7 +59,7 @@ it('follows a conversation from arrival to close, live, and opens its timeline',
   await shows(page.locator('#connection[data-state="live"]'));
   await shows(page.locator(`tr[data-queue-id="${queueId}"]`));
   // Survives only as long as the page is never reloaded.
-  await page.evaluate(() => ((window as any).notReloaded = true));
+  await page.evaluate(() => ((globalThis as any).notReloaded = true));
 
   const { conversationId } = await startConversation(app, { channel: 'live_chat', workstreamId, queueId });
   await send(app, customerMessage(conversationId, 'Hello, my parcel has not arrived'));
@@ -96,7 +96,7 @@ it('follows a conversation from arrival to close, live, and opens its timeline',
   );
   await shows(page.locator('#transcript li', { hasText: 'my parcel has not arrived' }));
   await shows(page.locator('#transcript li', { hasText: 'Let me check that for you.' }));
-  expect(await page.evaluate(() => (window as any).notReloaded)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
 
   // A few more conversations waiting elsewhere, so the screenshot shows a queue under load.
   const busyQueue = await createQueue(app, uniqueId('billing'));

@@ -14,7 +14,8 @@ export const minuteOf = (at: string): string => at.slice(0, 16);
 /**
  * The facts behind the supervisor's queue and conversation figures: which conversations wait where and since
  * when, every answer (with its wait and whether it was within the service-level threshold) and abandonment of
- * the last two hours, how many waited in each queue minute by minute (as changes), and how many conversations
+ * the last two hours, each queue minute by minute (the change in waiting, answers, answers in time, abandonments
+ * while waiting: the chart's hour), and how many conversations
  * are in each status reason. Windows such as "the last 15 minutes" are cut at query time against the clock.
  */
 export const queueStatisticsProjection: Projection = {
@@ -31,6 +32,7 @@ export const queueStatisticsProjection: Projection = {
       );
       CREATE INDEX IF NOT EXISTS stat_conversations_waiting
         ON stat_conversations (queue_id, queued_at) WHERE queued_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS stat_conversations_by_status ON stat_conversations (status);
       CREATE TABLE IF NOT EXISTS stat_status_counts (status TEXT PRIMARY KEY, count INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS stat_queue_waiting (queue_id TEXT PRIMARY KEY, waiting INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS stat_answers (
@@ -51,7 +53,10 @@ export const queueStatisticsProjection: Projection = {
       CREATE TABLE IF NOT EXISTS stat_queue_minutes (
         queue_id TEXT NOT NULL,
         minute TEXT NOT NULL,
-        waiting_change INTEGER NOT NULL,
+        waiting_change INTEGER NOT NULL DEFAULT 0,
+        assigned INTEGER NOT NULL DEFAULT 0,
+        assigned_within INTEGER NOT NULL DEFAULT 0,
+        abandoned_waiting INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (queue_id, minute)
       );
       CREATE INDEX IF NOT EXISTS stat_queue_minutes_by_minute ON stat_queue_minutes (minute);
@@ -67,8 +72,11 @@ export const queueStatisticsProjection: Projection = {
       ON CONFLICT (status) DO UPDATE SET count = count + excluded.count`);
     const waiting = db.prepare(`INSERT INTO stat_queue_waiting (queue_id, waiting) VALUES (?, ?)
       ON CONFLICT (queue_id) DO UPDATE SET waiting = waiting + excluded.waiting`);
-    const minute = db.prepare(`INSERT INTO stat_queue_minutes (queue_id, minute, waiting_change) VALUES (?, ?, ?)
-      ON CONFLICT (queue_id, minute) DO UPDATE SET waiting_change = waiting_change + excluded.waiting_change`);
+    const minute = db.prepare(`INSERT INTO stat_queue_minutes
+        (queue_id, minute, waiting_change, assigned, assigned_within, abandoned_waiting) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (queue_id, minute) DO UPDATE SET waiting_change = waiting_change + excluded.waiting_change,
+        assigned = assigned + excluded.assigned, assigned_within = assigned_within + excluded.assigned_within,
+        abandoned_waiting = abandoned_waiting + excluded.abandoned_waiting`);
     const answer = db.prepare(
       'INSERT OR IGNORE INTO stat_answers (position, queue_id, at, wait_seconds, within_threshold) VALUES (?, ?, ?, ?, ?)',
     );
@@ -79,9 +87,19 @@ export const queueStatisticsProjection: Projection = {
     const pruneAbandons = db.prepare('DELETE FROM stat_abandons WHERE at < ?');
     const pruneMinutes = db.prepare('DELETE FROM stat_queue_minutes WHERE minute < ?');
 
-    // Rows of conversations changed in this batch; `null` = closed (removed). Facts are written as they come,
-    // and old facts dropped event by event, so the tables never depend on how the events were batched.
+    // Per batch: the rows of conversations changed (`null` = closed, removed) and the sums to add.
     const batch = new Map<string, TrackedConversation | null>();
+    const statusChanges = new Map<StatusBucket, number>();
+    const waitingChanges = new Map<string, number>();
+    const minuteChanges = new Map<string, { queueId: string; minute: string; sums: number[] }>();
+    const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    /** Adds to a queue minute's [waiting change, assigned, assigned within threshold, abandoned while waiting]. */
+    const addToMinute = (queueId: string, at: string, sums: number[]) => {
+      const key = `${queueId}|${minuteOf(at)}`;
+      const entry = minuteChanges.get(key) ?? { queueId, minute: minuteOf(at), sums: [0, 0, 0, 0] };
+      sums.forEach((n, i) => (entry.sums[i] += n));
+      minuteChanges.set(key, entry);
+    };
     const load = (id: string): TrackedConversation | undefined => {
       if (batch.has(id)) return batch.get(id) ?? undefined;
       const row = select.get(id) as (Omit<TrackedConversation, 'accepted'> & { accepted: number }) | undefined;
@@ -94,17 +112,34 @@ export const queueStatisticsProjection: Projection = {
         case 'entered':
         case 'left': {
           const change = fact.kind === 'entered' ? 1 : -1;
-          waiting.run(fact.queueId, change);
-          minute.run(fact.queueId, minuteOf(fact.at), change);
+          add(waitingChanges, fact.queueId, change);
+          addToMinute(fact.queueId, fact.at, [change, 0, 0, 0]);
           return;
         }
-        case 'answered':
-          answer.run(position, fact.queueId, fact.at, fact.waitSeconds, fact.withinThreshold ? 1 : 0);
+        case 'answered': {
+          const within = fact.withinThreshold ? 1 : 0;
+          answer.run(position, fact.queueId, fact.at, fact.waitSeconds, within);
+          addToMinute(fact.queueId, fact.at, [0, 1, within, 0]);
           return;
+        }
         case 'abandoned':
           abandon.run(position, fact.queueId, fact.at, fact.fromQueue ? 1 : 0);
+          if (fact.fromQueue) addToMinute(fact.queueId, fact.at, [0, 0, 0, 1]);
           return;
       }
+    };
+    // Old facts are dropped as event time passes each minute. The clock never goes back (events are stamped in
+    // store order by one clock), so what is dropped does not depend on how the events were batched: replay
+    // rebuilds the same rows.
+    let prunedBefore = '';
+    const prune = (at: string) => {
+      const cutoff = minuteOf(addSeconds(at, -STATISTICS_RETENTION_SECONDS));
+      if (cutoff <= prunedBefore) return;
+      prunedBefore = cutoff;
+      pruneAnswers.run(cutoff);
+      pruneAbandons.run(cutoff);
+      pruneMinutes.run(cutoff);
+      for (const [key, entry] of minuteChanges) if (entry.minute < cutoff) minuteChanges.delete(key);
     };
     return {
       apply(stored: StoredEvent) {
@@ -119,14 +154,11 @@ export const queueStatisticsProjection: Projection = {
         const from: StatusBucket | undefined = before?.status;
         const to: StatusBucket = after?.status ?? 'closed';
         if (from !== to) {
-          if (from) count.run(from, -1);
-          count.run(to, 1);
+          if (from) add(statusChanges, from, -1);
+          add(statusChanges, to, 1);
         }
         batch.set(id, after ?? null);
-        const cutoff = addSeconds(event.at, -STATISTICS_RETENTION_SECONDS);
-        pruneAnswers.run(cutoff);
-        pruneAbandons.run(cutoff);
-        pruneMinutes.run(minuteOf(cutoff));
+        prune(event.at);
       },
       flush() {
         for (const [id, row] of batch) {
@@ -134,7 +166,13 @@ export const queueStatisticsProjection: Projection = {
           else
             upsert.run(id, row.queueId, row.status, row.accepted ? 1 : 0, row.thresholdSeconds, row.queuedAt ?? null);
         }
+        for (const [status, n] of statusChanges) count.run(status, n);
+        for (const [queueId, n] of waitingChanges) waiting.run(queueId, n);
+        for (const { queueId, minute: m, sums } of minuteChanges.values()) minute.run(queueId, m, ...sums);
         batch.clear();
+        statusChanges.clear();
+        waitingChanges.clear();
+        minuteChanges.clear();
       },
     };
   },

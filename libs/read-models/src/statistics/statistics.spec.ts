@@ -193,18 +193,28 @@ describe('conversation counts', () => {
 });
 
 describe('the last hour', () => {
-  it('gives waiting at the end of each minute and the trailing service level', () => {
-    const h = new History()
-      .queue('q1')
-      .requested('c1', 'q1', 0)
-      .requested('c2', 'q1', 70)
-      .picked('c1', 130)
-      .requested('c3', 'q1', 140);
+  const h = new History()
+    .queue('q1')
+    .requested('c1', 'q1', 0)
+    .requested('c2', 'q1', 70)
+    .picked('c1', 130)
+    .requested('c3', 'q1', 140)
+    .picked('c3', 145);
+
+  it('gives waiting at the end of each minute and the service level of the 15 minutes ending then', () => {
     const { minutes, queues } = statistics(h).queueHistory(at(170));
     expect(minutes).toHaveLength(60);
     expect(minutes.slice(-4)).toEqual(['2026-11-21T09:59', '2026-11-21T10:00', '2026-11-21T10:01', '2026-11-21T10:02']);
-    expect(queues[0].waiting.slice(-4)).toEqual([0, 1, 2, 2]);
-    expect(queues[0].serviceLevel.slice(-4)).toEqual([null, null, null, 0]);
+    expect(queues[0].waiting.slice(-4)).toEqual([0, 1, 2, 1]);
+    // 10:02: c1 answered after 130 s, c3 after 5 s.
+    expect(queues[0].serviceLevel.slice(-4)).toEqual([null, null, null, 0.5]);
+  });
+
+  it('lets the answers of 10:02 leave the trailing window 15 minutes later', () => {
+    const { minutes, queues } = statistics(h).queueHistory(at(170 + 15 * 60));
+    expect(minutes.slice(-16, -14)).toEqual(['2026-11-21T10:02', '2026-11-21T10:03']);
+    expect(queues[0].serviceLevel.slice(-16)).toEqual([0.5, ...new Array(14).fill(0.5), null]);
+    expect(queues[0].waiting.slice(-16)).toEqual(new Array(16).fill(1));
   });
 });
 

@@ -91,13 +91,8 @@ export class Statistics {
         AVG(wait_seconds) AS averageWait FROM stat_answers WHERE at > ? GROUP BY queue_id`),
       abandons: db.prepare(`SELECT queue_id AS queueId, COUNT(*) AS abandoned, SUM(from_queue) AS fromQueue
         FROM stat_abandons WHERE at > ? GROUP BY queue_id`),
-      answersByMinute: db.prepare(`SELECT queue_id AS queueId, substr(at, 1, 16) AS minute, COUNT(*) AS assigned,
-        SUM(within_threshold) AS within FROM stat_answers WHERE at >= ? GROUP BY queue_id, minute`),
-      abandonsByMinute: db.prepare(`SELECT queue_id AS queueId, substr(at, 1, 16) AS minute, COUNT(*) AS abandoned
-        FROM stat_abandons WHERE at >= ? AND from_queue = 1 GROUP BY queue_id, minute`),
-      changesAfter: db.prepare(
-        'SELECT queue_id AS queueId, minute, waiting_change AS change FROM stat_queue_minutes WHERE minute > ?',
-      ),
+      minutes: db.prepare(`SELECT queue_id AS queueId, minute, waiting_change AS change, assigned,
+        assigned_within AS within, abandoned_waiting AS abandoned FROM stat_queue_minutes WHERE minute >= ?`),
       statusCounts: db.prepare('SELECT status, count FROM stat_status_counts'),
       presenceCounts: db.prepare('SELECT presence, COUNT(*) AS count FROM stat_agents GROUP BY presence'),
     };
@@ -138,61 +133,61 @@ export class Statistics {
 
   /** Per queue, minute by minute over the last hour: waiting at the minute's end and the trailing service level. */
   queueHistory(now: string): { minutes: string[]; queues: QueueHistory[] } {
-    const last = Date.parse(minuteOf(now) + ':00Z');
-    const minutes = Array.from({ length: HISTORY_MINUTES }, (_, i) =>
-      minuteOf(new Date(last - (HISTORY_MINUTES - 1 - i) * 60_000).toISOString()),
-    );
     const windowMinutes = STATISTICS_WINDOW_SECONDS / 60;
-    const since = new Date(last - (HISTORY_MINUTES + windowMinutes) * 60_000).toISOString();
-    const perMinute = new Map<string, { assigned: number; within: number; abandoned: number }>();
-    const slot = (queueId: string, minute: string) => {
-      const key = `${queueId}|${minute}`;
-      let s = perMinute.get(key);
-      if (!s) perMinute.set(key, (s = { assigned: 0, within: 0, abandoned: 0 }));
-      return s;
-    };
-    for (const r of this.statements.answersByMinute.all(since) as {
-      queueId: string;
-      minute: string;
-      assigned: number;
-      within: number;
-    }[]) {
-      Object.assign(slot(r.queueId, r.minute), { assigned: r.assigned, within: r.within });
-    }
-    for (const r of this.statements.abandonsByMinute.all(since) as {
-      queueId: string;
-      minute: string;
-      abandoned: number;
-    }[]) {
-      slot(r.queueId, r.minute).abandoned = r.abandoned;
-    }
-    const changes = this.statements.changesAfter.all(minutes[0]) as {
+    // Slot i is the minute `span - 1 - i` minutes before now's: the hour shown and the 15 minutes before it.
+    const span = HISTORY_MINUTES + windowMinutes - 1;
+    const last = Date.parse(minuteOf(now) + ':00Z');
+    const slotOf = (minute: string) => span - 1 - (last - Date.parse(minute + ':00Z')) / 60_000;
+    const rows = this.statements.minutes.all(minuteOf(new Date(last - (span - 1) * 60_000).toISOString())) as {
       queueId: string;
       minute: string;
       change: number;
+      assigned: number;
+      within: number;
+      abandoned: number;
     }[];
+    const perQueue = new Map<string, typeof rows>();
+    for (const row of rows) perQueue.set(row.queueId, [...(perQueue.get(row.queueId) ?? []), row]);
     const queues = (this.statements.queues.all() as { queueId: string; waiting: number }[]).map(
       ({ queueId, waiting: current }) => {
-        const own = changes.filter((c) => c.queueId === queueId);
-        const waiting = minutes.map((m) => current - own.filter((c) => c.minute > m).reduce((n, c) => n + c.change, 0));
-        const serviceLevel = minutes.map((m) => {
-          const end = Date.parse(m + ':00Z');
-          let assigned = 0;
-          let within = 0;
-          let abandoned = 0;
-          for (let i = 0; i < windowMinutes; i++) {
-            const s = perMinute.get(`${queueId}|${minuteOf(new Date(end - i * 60_000).toISOString())}`);
-            if (!s) continue;
-            assigned += s.assigned;
-            within += s.within;
-            abandoned += s.abandoned;
+        const change = new Array<number>(span).fill(0);
+        const assigned = new Array<number>(span).fill(0);
+        const within = new Array<number>(span).fill(0);
+        const abandoned = new Array<number>(span).fill(0);
+        // Minutes after now's (events stamped ahead of the clock) count as changes after every minute shown.
+        let later = 0;
+        for (const row of perQueue.get(queueId) ?? []) {
+          const i = slotOf(row.minute);
+          if (i >= span) later += row.change;
+          else {
+            change[i] = row.change;
+            assigned[i] = row.assigned;
+            within[i] = row.within;
+            abandoned[i] = row.abandoned;
           }
-          return share(within, assigned + abandoned);
+        }
+        // Walked back from now: a minute ends where the next one ended less what the next one changed.
+        const waiting = new Array<number>(HISTORY_MINUTES);
+        let level = current - later;
+        for (let i = span - 1; i >= windowMinutes - 1; i--) {
+          waiting[i - windowMinutes + 1] = level;
+          level -= change[i];
+        }
+        const serviceLevel = waiting.map((_, k) => {
+          let a = 0;
+          let w = 0;
+          let b = 0;
+          for (let i = k; i < k + windowMinutes; i++) {
+            a += assigned[i];
+            w += within[i];
+            b += abandoned[i];
+          }
+          return share(w, a + b);
         });
         return { queueId, waiting, serviceLevel };
       },
     );
-    return { minutes, queues };
+    return { minutes: lastHourMinutes(last), queues };
   }
 
   conversationCounts(): ConversationCounts {
@@ -254,17 +249,19 @@ export class Statistics {
     const where: string[] = [];
     if (filter.queueId) where.push('queue_id = @queueId');
     if (filter.agentId) where.push('owner_agent_id = @agentId');
-    if (filter.statusReason === 'active_not_accepted')
-      where.push(`status_reason = 'active' AND json_extract(state, '$.accepted') = 0`);
-    else if (filter.statusReason === 'active')
-      where.push(`status_reason = 'active' AND json_extract(state, '$.accepted') = 1`);
+    // Active offers and accepted active conversations are told apart by the statistics' own status buckets.
+    if (filter.statusReason === 'active' || filter.statusReason === 'active_not_accepted')
+      where.push('id IN (SELECT id FROM stat_conversations WHERE status = @statusReason)');
     else if (filter.statusReason) where.push('status_reason = @statusReason');
     const params = { ...filter, limit: filter.limit + 1, cursor: filter.cursor ? Number(filter.cursor) : undefined };
     const condition = (extra: string[]) => [...where, ...extra].join(' AND ') || '1';
+    // The sort runs over row ids only (from the indexes); the states are read for the page alone.
     const rows = this.db
       .prepare(
-        `SELECT rowid, state FROM conversations WHERE ${condition(filter.cursor ? ['rowid < @cursor'] : [])}
-         ORDER BY rowid DESC LIMIT @limit`,
+        `SELECT rowid, state FROM conversations WHERE rowid IN (
+           SELECT rowid FROM conversations WHERE ${condition(filter.cursor ? ['rowid < @cursor'] : [])}
+           ORDER BY rowid DESC LIMIT @limit)
+         ORDER BY rowid DESC`,
       )
       .all(params) as { rowid: number; state: string }[];
     const total = (
@@ -281,6 +278,11 @@ export class Statistics {
   }
 }
 
+/** The 60 minutes ending with the one starting at `last` (ms), oldest first. */
+const lastHourMinutes = (last: number) =>
+  Array.from({ length: HISTORY_MINUTES }, (_, i) =>
+    minuteOf(new Date(last - (HISTORY_MINUTES - 1 - i) * 60_000).toISOString()),
+  );
 const byQueue = <T extends { queueId: string }>(rows: T[]) => new Map(rows.map((r) => [r.queueId, r]));
 const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
 const round1 = (n: number) => Math.round(n * 10) / 10;
