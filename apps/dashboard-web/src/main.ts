@@ -189,7 +189,10 @@ const PAGE_SIZE = 25;
 
 let latest: Update | undefined;
 let selectedConversation: string | undefined;
-const shownAgents = new Set<string>();
+/** The agent ids the agents page spans (id order): a change outside it cannot alter what is shown. */
+let agentsShown = { first: '', last: '', lastPage: true };
+const concernsAgentsShown = (agentId: string) =>
+  agentId >= agentsShown.first && (agentsShown.lastPage || agentId <= agentsShown.last);
 
 // ---- figures pushed by the stream ----
 
@@ -305,7 +308,7 @@ const drawChart = (history: History) => {
           stroke: COLOURS[i % COLOURS.length],
           dash: [6, 4],
           width: 1.5,
-          points: { show: false },
+          points: { size: 4 },
         })),
       ],
       axes: [
@@ -335,10 +338,14 @@ const loadAgents = serialized(async () => {
   if (agentsPager.cursor) query.set('cursor', agentsPager.cursor);
   const page = await getJson<Page<Agent> & { at: string }>(`/statistics/agents?${query}`);
   agentsPager.next = page.nextCursor;
-  shownAgents.clear();
+  agentsShown = {
+    // The first page starts before any id, so that a new agent sorting first shows up.
+    first: agentsPager.cursor ?? '',
+    last: page.items[page.items.length - 1]?.agentId ?? '',
+    lastPage: page.nextCursor === null,
+  };
   $('#agents tbody').replaceChildren(
     ...page.items.map((a) => {
-      shownAgents.add(a.agentId);
       const used = a.totalUnits ? Math.min(100, (a.usedUnits / a.totalUnits) * 100) : 0;
       return h(
         'tr',
@@ -507,8 +514,7 @@ const onUpdate = (update: Update) => {
     el.textContent = duration(since(el.dataset.since!, update.at));
   const { conversationIds, agentIds, truncated } = update.changed;
   if (first || truncated || conversationIds.length) void loadConversations();
-  // A new agent may belong on the page shown: any unknown id reloads it too.
-  if (first || truncated || agentIds.length) void loadAgents();
+  if (first || truncated || agentIds.some(concernsAgentsShown)) void loadAgents();
   if (selectedConversation && (truncated || conversationIds.includes(selectedConversation))) void loadDetail();
   const figures = chartFigures(update);
   if (figures !== historyFigures) {
