@@ -6,13 +6,13 @@ import { ProjectionRunner, Statistics } from '#read-models';
 import { CLOCK } from '../engine/tokens';
 
 /** At most one update a second, whatever the event rate. */
-export const MIN_INTERVAL_MS = 1000;
+const MIN_INTERVAL_MS = 1000;
 /** Without events, figures that move with time (longest wait, the 15-minute windows) are refreshed this often. */
 const HEARTBEAT_MS = 5000;
 /** Beyond this many changed ids an update says only that many changed: pages then reload what they show. */
 const MAX_CHANGED_IDS = 100;
 
-export interface Changed {
+interface Changed {
   conversationIds: string[];
   agentIds: string[];
   /** More changed than listed. */

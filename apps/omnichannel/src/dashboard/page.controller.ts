@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { join } from 'node:path';
 
 /** Where `npm run build` puts the bundled page (apps/dashboard-web), next to the compiled service. */
-export const PAGE_DIRECTORY = join(__dirname, '..', '..', 'public');
+const PAGE_DIRECTORY = join(__dirname, '..', '..', 'public');
 const ASSETS = new Set(['app.js', 'app.css']);
 
 /** The supervisor's page at `/`, and its script and style sheet. Its own controller, like the data behind it. */

@@ -1,4 +1,4 @@
-import { AgentState, ConversationState, Presence, StatusReason, addSeconds, secondsBetween, usedUnits } from '#domain';
+import { AgentState, ConversationState, Presence, StatusReason, addSeconds, secondsBetween } from '#domain';
 import { Db } from '../database';
 import { capacityView } from '../projections/agents';
 import { WAIT_SAMPLE, conversationView } from '../projections/conversations';
@@ -9,6 +9,7 @@ import { StatusBucket } from './tracking';
 export const STATISTICS_WINDOW_SECONDS = 15 * 60;
 /** The chart spans the last hour, minute by minute. */
 export const HISTORY_MINUTES = 60;
+/** The largest page the list endpoints give. */
 export const MAX_PAGE = 200;
 
 export interface QueueStatistics {
@@ -228,7 +229,7 @@ export class Statistics {
     ).n;
     const items = rows.slice(0, filter.limit).map(({ state, presence, since }) => {
       const agent = JSON.parse(state) as AgentState;
-      const { agentId, totalUnits, freeUnits, holds } = capacityView(agent);
+      const { agentId, totalUnits, usedUnits, freeUnits, holds } = capacityView(agent);
       return {
         agentId,
         name: agent.name,
@@ -236,7 +237,7 @@ export class Statistics {
         presenceSince: since,
         presenceSeconds: Math.max(0, Math.round(secondsBetween(since, now))),
         totalUnits,
-        usedUnits: usedUnits(agent),
+        usedUnits,
         freeUnits,
         holds,
       };
