@@ -110,3 +110,19 @@ it('follows a conversation from arrival to close, live, and opens its timeline',
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 });
+
+it('reconnects by itself when the service comes back, and goes on updating', async () => {
+  if (page.url() === 'about:blank') await page.goto(app.baseUrl + '/');
+  await shows(page.locator('#connection[data-state="live"]'));
+  await page.evaluate(() => ((globalThis as any).notReloaded = true));
+  await app.stop();
+  await shows(page.locator('#connection[data-state="reconnecting"]'));
+  app = await app.restart({}, { samePort: true });
+  await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
+
+  const queueId = await createQueue(app, uniqueId('after-restart'));
+  const workstreamId = await createWorkstream(app, { channel: 'sms', distribution: 'pick' });
+  const { conversationId } = await startConversation(app, { channel: 'sms', workstreamId, queueId });
+  await shows(statusCell(conversationId, 'open'));
+  expect(await page.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
+});

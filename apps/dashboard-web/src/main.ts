@@ -523,6 +523,9 @@ const onUpdate = (update: Update) => {
   }
 };
 
+/** How long the page waits before opening the stream again after the browser gave up on it. */
+const RECONNECT_MS = 2000;
+
 const connect = () => {
   const connection = $('#connection');
   const source = new EventSource('/statistics/stream');
@@ -536,6 +539,9 @@ const connect = () => {
   source.onerror = () => {
     connection.dataset.state = 'reconnecting';
     connection.textContent = 'reconnecting…';
+    // The browser retries by itself after a network error, but gives up on an error answer (say, a proxy's 502
+    // while the service restarts): then the page starts over.
+    if (source.readyState === EventSource.CLOSED) setTimeout(connect, RECONNECT_MS);
   };
   source.onmessage = (message) => onUpdate(JSON.parse(message.data) as Update);
 };
