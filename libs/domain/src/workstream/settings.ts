@@ -25,7 +25,7 @@ export interface WorkstreamSettings {
   waitingInactivityTimeoutSeconds: number;
   offerTimeoutSeconds: number;
   operatingHours?: OperatingHours;
-  /** Overrides of the channel's auto-close defaults (see auto-close.ts). */
+  /** Overrides of the channel's auto-close defaults (see defaults.ts). */
   autoCloseSeconds?: AutoCloseSettings;
   /** Service level counts a conversation as answered in time when assigned within this many seconds (default 20). */
   serviceLevelThresholdSeconds?: number;
