@@ -115,7 +115,7 @@ it('counts conversations by status reason, offers apart', async () => {
   expect(after.byStatusReason.active).toBe(before.byStatusReason.active);
 });
 
-it('answers 400 for a bad filter or page size', async () => {
+it('answers 400 for a bad filter, page size or service-level threshold', async () => {
   for (const path of [
     '/statistics/agents?presence=sleeping',
     '/statistics/agents?limit=0',
@@ -125,6 +125,12 @@ it('answers 400 for a bad filter or page size', async () => {
   ]) {
     expect((await app.get(path)).status).toBe(400);
   }
+  const workstream = { channel: 'sms', distribution: 'pick', capacityUnits: 1, wrapUpCapacityBlock: 'never' };
+  for (const serviceLevelThresholdSeconds of [0, 3601, 'soon'])
+    expect(await app.put('/workstreams/ws-threshold', { ...workstream, serviceLevelThresholdSeconds })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('serviceLevelThresholdSeconds') },
+    });
 });
 
 it('streams the figures now, then an update after a change', async () => {
