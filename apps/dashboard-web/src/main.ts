@@ -146,6 +146,9 @@ const serialized = (load: () => Promise<void>) => {
   return run;
 };
 
+/** Rows per page in the agents and conversations lists. */
+const PAGE_SIZE = 25;
+
 /** Forward/back through a cursor-paginated list. */
 class Pager {
   private cursors: (string | undefined)[] = [undefined];
@@ -182,8 +185,6 @@ class Pager {
     this.element.replaceChildren(back, h('span', { class: 'muted' }, range), forward);
   }
 }
-
-const PAGE_SIZE = 25;
 
 // ---- state ----
 
