@@ -6,6 +6,7 @@ import { Config } from './config';
 import { AgentsAndQueuesController } from './conversations/agents-queues.controller';
 import { RunConversationCommandHandler } from './conversations/conversation.handlers';
 import { ConversationsController } from './conversations/conversations.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
@@ -33,6 +34,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EngineModule.forRoot(config),
         SchedulingModule,
+        DashboardModule,
         ...(config.kafkaBrokers?.length ? [KafkaModule] : []),
       ],
       controllers: [
