@@ -3,7 +3,8 @@
 # until it answers. Idempotent: exits 0 at once if the broker is already up.
 # Data survives stop.sh / start.sh cycles (use `stop.sh --clean` to wipe).
 #
-# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (19093),
+# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (19093), KAFKA_SASL_PORT (9094),
+#      KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (the SASL listener's user),
 #      KAFKA_START_TIMEOUT seconds (90), KAFKA_HEAP_OPTS ("-Xmx512m -Xms256m").
 set -euo pipefail
 
@@ -66,6 +67,9 @@ if [[ -z "$pid" ]]; then
   # 3. Effective config.
   sed -e "s#:9092\b#:$KAFKA_PORT#g" \
       -e "s#:19093\b#:$KAFKA_CONTROLLER_PORT#g" \
+      -e "s#:9094\b#:$KAFKA_SASL_PORT#g" \
+      -e "s#@SASL_USERNAME@#$KAFKA_SASL_USERNAME#g" \
+      -e "s#@SASL_PASSWORD@#$KAFKA_SASL_PASSWORD#g" \
       -e "s#^log\.dirs=.*#log.dirs=$DATA_DIR#" \
       "$KAFKA_DIR/server.properties" >"$PROPS_FILE.tmp"
   mv "$PROPS_FILE.tmp" "$PROPS_FILE"
@@ -82,7 +86,9 @@ if [[ -z "$pid" ]]; then
   cid="$(<"$CLUSTER_ID_FILE")"
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
     mkdir -p "$DATA_DIR"
-    if ! fmt_out="$(run_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS_FILE" --ignore-formatted 2>&1)"; then
+    scram="name=$KAFKA_SASL_USERNAME,password=$KAFKA_SASL_PASSWORD"
+    if ! fmt_out="$(run_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS_FILE" --ignore-formatted \
+      --add-scram "SCRAM-SHA-512=[$scram]" --add-scram "SCRAM-SHA-256=[$scram]" 2>&1)"; then
       log "storage format failed:"
       echo "$fmt_out" >&2
       exit 1
