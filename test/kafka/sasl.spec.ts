@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,8 +85,16 @@ describe('the service over SASL (SCRAM-SHA-512)', () => {
     const admin = await connectedAdmin(kafka);
     await ensureServiceTopics(admin);
     const groupId = `omnichannel-test-sasl-${randomUUID()}`;
-    await groupAtEnd(admin, groupId, [TOPICS.channelEvents]);
-    reader = await TopicReader.start(kafka, admin);
+    // Topics just created on a fresh broker may not have a leader yet: the first offsets request can be refused.
+    await pollUntil(
+      'the topics’ leaders',
+      async () => {
+        await groupAtEnd(admin, groupId, [TOPICS.channelEvents]);
+        reader = await TopicReader.start(kafka, admin);
+        return true;
+      },
+      { timeoutMs: 30_000 },
+    );
     producer = await ChannelProducer.start(kafka);
 
     app = await AppProcess.start({
