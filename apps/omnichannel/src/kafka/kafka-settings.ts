@@ -60,7 +60,7 @@ const readTls = (env: NodeJS.ProcessEnv): ConnectionOptions | undefined => {
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(`${name} cannot be read: ${(error as Error).message}`);
+      throw new Error(`${name} cannot be read: ${(error as Error).message}`, { cause: error });
     }
   };
   return {
