@@ -85,16 +85,8 @@ describe('the service over SASL (SCRAM-SHA-512)', () => {
     const admin = await connectedAdmin(kafka);
     await ensureServiceTopics(admin);
     const groupId = `omnichannel-test-sasl-${randomUUID()}`;
-    // Topics just created on a fresh broker may not have a leader yet: the first offsets request can be refused.
-    await pollUntil(
-      'the topics’ leaders',
-      async () => {
-        await groupAtEnd(admin, groupId, [TOPICS.channelEvents]);
-        reader = await TopicReader.start(kafka, admin);
-        return true;
-      },
-      { timeoutMs: 30_000 },
-    );
+    await groupAtEnd(admin, groupId, [TOPICS.channelEvents]);
+    reader = await TopicReader.start(kafka, admin);
     producer = await ChannelProducer.start(kafka);
 
     app = await AppProcess.start({
