@@ -96,7 +96,7 @@ it('without settings listens on loopback and says so in /health', async () => {
   expect(app.logs).toContain('listening on 127.0.0.1');
 });
 
-it.each(['0x10', '1e3', ' 7', '-1', '1.5'])('answers X-Min-Position %p with 400, not a wait', async (header) => {
+it.each(['0x10', '1e3', '7a', '-1', '1.5'])('answers X-Min-Position %p with 400, not a wait', async (header) => {
   const response = await app.request('GET', '/conversations', undefined, { 'x-min-position': header });
   expect(response.status).toBe(400);
   expect(response.body.field).toBe('X-Min-Position');
