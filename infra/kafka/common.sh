@@ -20,6 +20,9 @@ BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
 KAFKA_SASL_USERNAME="${KAFKA_SASL_USERNAME:-omnichannel}"
 KAFKA_SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-omnichannel-dev-password}"
+# The SASL_SSL listener, its test CA (the file clients trust) and the broker's certificate.
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9095}"
+TLS_DIR="$RUN_DIR/tls"
 
 # JVM flags for short-lived tool JVMs (fast start, small heap).
 TOOL_JAVA_OPTS=(-Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC

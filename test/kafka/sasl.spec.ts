@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { ConnectionOptions } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Kafka, SASLOptions, logLevel } from 'kafkajs';
@@ -21,6 +22,12 @@ if (!SASL_BROKERS.length || !USERNAME || !PASSWORD) {
     'KAFKA_TEST_SASL_BROKERS, KAFKA_TEST_SASL_USERNAME and KAFKA_TEST_SASL_PASSWORD must name the SASL listener ' +
       'of the test broker: run `bash infra/test.sh test/kafka`.',
   );
+}
+
+const SASL_SSL_BROKERS = (process.env.KAFKA_TEST_SASL_SSL_BROKERS ?? '').split(',').filter(Boolean);
+const CA_FILE = process.env.KAFKA_TEST_SSL_CA_FILE ?? '';
+if (!SASL_SSL_BROKERS.length || !CA_FILE) {
+  throw new Error('KAFKA_TEST_SASL_SSL_BROKERS and KAFKA_TEST_SSL_CA_FILE must name the SASL_SSL listener and its CA');
 }
 
 const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -46,13 +53,17 @@ const connectedAdmin = async (kafka: Kafka): Promise<Admin> => {
 };
 
 let app: AppProcess | undefined;
+let tlsApp: AppProcess | undefined;
 let reader: TopicReader | undefined;
+let tlsReader: TopicReader | undefined;
 let producer: ChannelProducer | undefined;
 
 afterAll(async () => {
   await producer?.stop();
   await reader?.stop();
+  await tlsReader?.stop();
   await stopAndClean(app);
+  await stopAndClean(tlsApp);
   for (const admin of admins) await admin.disconnect().catch(() => undefined);
   sockets.destroyAll();
 }, 60_000);
@@ -152,4 +163,60 @@ describe('the service over SASL (SCRAM-SHA-512)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('TLS: the broker’s SASL_SSL listener, its certificate signed by the test CA', () => {
+  const tlsKafka = (ssl: ConnectionOptions, clientId = 'omnichannel-tls-test') =>
+    new Kafka({
+      socketFactory: sockets.factory,
+      clientId,
+      brokers: SASL_SSL_BROKERS,
+      ssl,
+      sasl: { mechanism: 'scram-sha-512', username: USERNAME, password: PASSWORD },
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3_000,
+      retry: { retries: 0 },
+    });
+
+  it('admits a client that trusts the CA, and refuses one that does not', async () => {
+    const trusted = await connectedAdmin(tlsKafka({ ca: readFileSync(CA_FILE, 'utf8') }));
+    expect((await trusted.describeCluster()).brokers.length).toBeGreaterThan(0);
+    const untrusting = tlsKafka({}, 'omnichannel-tls-test-untrusting').admin();
+    admins.push(untrusting);
+    await expect(untrusting.connect()).rejects.toThrow(/certificate/i);
+  });
+
+  it('runs the service over TLS and SCRAM-SHA-512', async () => {
+    tlsApp = await AppProcess.start({
+      env: {
+        KAFKA_BROKERS: SASL_SSL_BROKERS.join(','),
+        KAFKA_SSL_CA_FILE: CA_FILE,
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: USERNAME,
+        KAFKA_SASL_PASSWORD: PASSWORD,
+        KAFKA_CONSUMER_GROUP: `omnichannel-test-tls-${randomUUID()}`,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_CLIENT_ID: 'omnichannel-test-tls',
+      },
+    });
+    expect(tlsApp.logs).toContain('(TLS + SASL scram-sha-512)');
+    const kafka = tlsKafka({ ca: readFileSync(CA_FILE, 'utf8') }, 'omnichannel-tls-test-reader');
+    tlsReader = await TopicReader.start(kafka, await connectedAdmin(kafka));
+    const queueId = await createQueue(tlsApp);
+    const workstreamId = await createWorkstream(tlsApp);
+    const conversationId = `tls-${randomUUID()}`;
+    expectStatus(
+      await tlsApp.post('/channel-events', requested(conversationId, { channel: 'live_chat', workstreamId, queueId })),
+      202,
+    );
+    const published = await pollUntil(
+      'the conversation event published over TLS',
+      () => {
+        const records = tlsReader!.conversationEvents(conversationId);
+        return records.length ? records : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(published[0]).toMatchObject({ type: 'conversation.requested', conversationId });
+  }, 90_000);
 });
