@@ -1,5 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
-import { Actor } from '#domain';
+import { Actor } from '#event-store';
 import { Principal } from './principal';
 
 /**

@@ -11,7 +11,8 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Actor, ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '#domain';
+import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
+import { Actor } from '#event-store';
 import { ReadModels } from '#read-models';
 import { agentActing, requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
@@ -51,19 +52,13 @@ export class ConversationsController {
     @Body() body: TransferDto,
     @CurrentPrincipal() principal?: Principal,
   ) {
-    const targets = [body.toQueueId, body.toAgentId, body.toExternalNumber].filter((t) => t !== undefined);
-    if (targets.length !== 1) {
+    const target = transferTarget(body);
+    if (!target) {
       throw new BadRequestException({
-        message: 'body must have exactly one of toQueueId, toAgentId, toExternalNumber',
+        message: `body must have exactly one of ${TRANSFER_TARGET_FIELDS.join(', ')}`,
         field: 'body',
       });
     }
-    const target: TransferTarget =
-      body.toQueueId !== undefined
-        ? { toQueueId: body.toQueueId }
-        : body.toAgentId !== undefined
-          ? { toAgentId: body.toAgentId }
-          : { toExternalNumber: body.toExternalNumber! };
     return this.run(
       { type: 'transfer', conversationId: id, agentId: body.agentId, target },
       agentActing(principal, body.agentId),

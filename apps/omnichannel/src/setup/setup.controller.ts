@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { withDefaults } from '#domain';
 import { operator, presenceChanger } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -7,7 +8,6 @@ import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
 import { WorkstreamDto } from './workstream.dto';
-import { withDefaults } from './workstream-defaults';
 
 /** Set-up is the admin's; presence (listed with set-up in the contract) also an agent's own and a supervisor's. */
 @Controller()
