@@ -50,15 +50,6 @@ export const ensureServiceTopics = async (admin: Admin): Promise<void> => {
     const existing = new Set(await admin.listTopics());
     if (!topicSpecs().every((s) => existing.has(s.topic))) throw error;
   });
-  // Topics another suite has just created may not have leaders yet: offsets are refused until they do.
-  await pollUntil(
-    'leaders for the service topics',
-    async () => {
-      for (const spec of topicSpecs()) await admin.fetchTopicOffsets(spec.topic);
-      return true;
-    },
-    { timeoutMs: 30_000, intervalMs: 200 },
-  );
 };
 
 /** Commits `groupId`'s offsets at the current end of `topics`: a new group that starts where "now" is. */
