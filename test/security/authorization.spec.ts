@@ -174,6 +174,16 @@ const ENDPOINTS: Case[] = [
     allowed: ['admin'],
   },
   { name: 'GET /health', method: 'GET', path: () => '/health', allowed: EVERYONE },
+  // The supervisor's page and the numbers behind it (README "Supervisor's live view").
+  ...[
+    '/',
+    '/dashboard/app.js',
+    '/statistics/queues',
+    '/statistics/queues/history',
+    '/statistics/conversations',
+    '/statistics/conversations/list',
+    '/statistics/agents',
+  ].map((path): Case => ({ name: `GET ${path}`, method: 'GET', path: () => path, allowed: ['supervisor'] })),
 ];
 
 describe.each(ENDPOINTS)('$name', ({ method, path, body, allowed }) => {
@@ -190,6 +200,18 @@ describe.each(ENDPOINTS)('$name', ({ method, path, body, allowed }) => {
         message: expect.any(String),
       });
     }
+  });
+});
+
+describe('GET /statistics/stream (server-sent events)', () => {
+  it.each(EVERYONE)('as %s', async (who) => {
+    const abort = new AbortController();
+    const response = await fetch(`${app.baseUrl}/statistics/stream`, {
+      headers: tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {},
+      signal: abort.signal,
+    });
+    abort.abort();
+    expect(response.status).toBe(who === 'supervisor' ? 200 : who === 'none' ? 401 : 403);
   });
 });
 

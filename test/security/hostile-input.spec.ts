@@ -152,6 +152,14 @@ const anEndpoint = fc.oneof(
   fc.constant(['POST', '/channel-events']),
   fc.constant(['POST', '/test/clock/advance']),
   fc.constant(['GET', '/health']),
+  fc.constantFrom('/', '/dashboard/app.js', '/dashboard/..%2Fpackage.json').map((path) => ['GET', path]),
+  fc
+    .tuple(
+      fc.constantFrom('queues', 'queues/history', 'conversations', 'conversations/list', 'agents'),
+      fc.constantFrom('queueId', 'agentId', 'status', 'presence', 'limit', 'cursor', 'from', 'to'),
+      anId,
+    )
+    .map(([what, k, v]) => ['GET', `/statistics/${what}?${k}=${v}&${k}=${v}`]),
 );
 
 it('never answers 5xx, and a refused request changes nothing in the store', async () => {
