@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toNewEvent } from '#event-envelope';
-import { DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
+import {
+  ConversationEvent,
+  ConversationState,
+  DomainEvent,
+  agentEvent,
+  conversationEvent,
+  evolveConversation,
+  streamOf,
+} from '#domain';
 import { Actor, AppendRequest, SqliteEventStore } from '#event-store';
 import { allProjections, openScratchReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
@@ -66,10 +74,14 @@ export const seed = async (store: SqliteEventStore, events: number): Promise<num
   for (let i = 0; written < events;) {
     const byStream = new Map<string, AppendRequest>();
     for (let n = 0; n < 1000 && written < events; n++, i++) {
+      let state: ConversationState | undefined;
       for (const event of lifecycle(i, at)) {
         const streamId = streamOf(event);
         const request = byStream.get(streamId) ?? { streamId, expectedRevision: 'any' as const, events: [] };
-        request.events.push(toNewEvent(event, actor, {}));
+        // Conversation events carry the status reason after them, as the command path stores them.
+        const isConversation = event.type.startsWith('conversation.');
+        if (isConversation) state = evolveConversation(state, event as ConversationEvent);
+        request.events.push(toNewEvent(event, actor, {}, isConversation ? state!.status : undefined));
         byStream.set(streamId, request);
         written++;
       }
