@@ -24,8 +24,12 @@ const UPCASTERS: Record<string, Upcaster> = {
   },
 };
 
+const UPCASTED_TYPES = new Set(Object.keys(UPCASTERS).map((k) => k.slice(0, k.lastIndexOf('@'))));
+
 /** Reads any stored version of an event as the current one. */
 export const upcast = (event: StoredEvent): StoredEvent => {
+  // Most types never changed: they skip building the key (every projected event comes through here).
+  if (!UPCASTED_TYPES.has(event.type)) return event;
   let current = event;
   for (let step = UPCASTERS[key(current)]; step; step = UPCASTERS[key(current)]) current = step(current);
   return current;

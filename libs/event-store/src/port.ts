@@ -49,6 +49,12 @@ export interface StoredEvent {
   metadata: EventMetadata;
   /** When the store recorded the event (ISO-8601 UTC). */
   recordedAt: string;
+  /**
+   * `data` as the JSON text the store holds (`JSON.stringify(data)`), when an adapter has it at hand: a consumer
+   * that writes the data out again (the audit) saves a parse and a serialisation. Optional: an adapter may omit
+   * it, and it is absent once `data` is replaced or the event copied (it is not enumerable).
+   */
+  readonly rawData?: string;
 }
 
 export interface AppendRequest {

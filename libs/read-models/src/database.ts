@@ -28,5 +28,7 @@ export const openScratchReadModelDb = (directory: string, file = 'read-models.sq
   db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
+  // One connection owns the file: no lock taken and released around every transaction.
+  db.pragma('locking_mode = EXCLUSIVE');
   return db;
 };

@@ -155,6 +155,17 @@ describe('SqliteEventStore', () => {
     expect(event.data).toEqual({ replaced: true });
   });
 
+  it("offers the data's stored JSON text until the data is replaced, and never in a copy", async () => {
+    await store.append([{ streamId: 'a', expectedRevision: 'no_stream', events: [newEvent({ deep: { list: [1] } })] }]);
+
+    const [event] = await store.readAll(0, 10);
+    expect(event.rawData).toBe(JSON.stringify(event.data));
+    expect(Object.keys(event)).not.toContain('rawData');
+    expect({ ...event }.rawData).toBeUndefined();
+    event.data = { replaced: true };
+    expect(event.rawData).toBeUndefined();
+  });
+
   it('catches up in bounded batches across more events than one batch', async () => {
     const events = Array.from({ length: 1234 }, (_, n) => newEvent({ n }));
     await store.append([{ streamId: 'big', expectedRevision: 'no_stream', events }]);

@@ -60,12 +60,16 @@ export class SqliteEventStore implements EventStore {
     const file = join(directory, EVENTS_FILE);
     // Created and migrated here, synchronously, before the writer thread opens it.
     this.db = openDatabase(file);
-    this.selectStream = this.db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
-    );
-    this.selectAll = this.db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-    );
+    this.selectStream = this.db
+      .prepare<[string, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
+      )
+      .raw();
+    this.selectAll = this.db
+      .prepare<[number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      )
+      .raw();
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
     this.writer = startWriter({ file, pragmas: PRAGMAS });
     this.writer.on('message', (answer: GroupCommitted) => this.committed(answer));

@@ -21,6 +21,7 @@ export const transcriptProjection: Projection = {
       'INSERT OR IGNORE INTO messages (position, conversation_id, sender, agent_id, text, at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const apply = (stored: StoredEvent) => {
+      if (stored.type !== 'conversation.customer_message' && stored.type !== 'conversation.agent_message') return;
       const { conversationId, agentId, text } = stored.data as {
         conversationId: string;
         agentId?: string;
@@ -29,8 +30,7 @@ export const transcriptProjection: Projection = {
       const at = stored.metadata.at as string;
       if (stored.type === 'conversation.customer_message')
         insert.run(stored.position, conversationId, 'customer', null, text, at);
-      if (stored.type === 'conversation.agent_message')
-        insert.run(stored.position, conversationId, 'agent', agentId, text, at);
+      else insert.run(stored.position, conversationId, 'agent', agentId, text, at);
     };
     return { apply };
   },

@@ -132,7 +132,12 @@ export const queueStatisticsProjection: Projection = {
     // store order by one clock), so what is dropped does not depend on how the events were batched: replay
     // rebuilds the same rows.
     let prunedBefore = '';
+    // The cutoff depends only on the event's minute (the retention is whole minutes; instants are UTC ISO-8601).
+    let prunedAtMinute = '';
     const prune = (at: string) => {
+      const minute = minuteOf(at);
+      if (minute === prunedAtMinute) return;
+      prunedAtMinute = minute;
       const cutoff = minuteOf(addSeconds(at, -STATISTICS_RETENTION_SECONDS));
       if (cutoff <= prunedBefore) return;
       prunedBefore = cutoff;
