@@ -67,7 +67,7 @@ export const conversationsProjection: Projection = {
     );
     const upsert = db.prepare(`
       INSERT INTO conversations (id, channel, workstream_id, queue_id, status_reason, push, owner_agent_id, queued_position, queued_at, state)
-      VALUES (@id, @channel, @workstreamId, @queueId, @status, @push, @ownerAgentId, @queuedPosition, @queuedAt, @state)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET queue_id = excluded.queue_id, status_reason = excluded.status_reason,
         owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
@@ -100,18 +100,19 @@ export const conversationsProjection: Projection = {
       },
       flush() {
         for (const { state, queuedPosition, queuedAt, stored } of batch.values()) {
-          upsert.run({
-            id: state.id,
-            channel: state.channel,
-            workstreamId: state.workstreamId,
-            queueId: state.queueId,
-            status: state.status,
-            push: state.settings.distribution === 'push' ? 1 : 0,
-            ownerAgentId: state.primaryAgentId ?? null,
+          // Positional parameters: binding by name looks every one up on an object, once per row.
+          upsert.run(
+            state.id,
+            state.channel,
+            state.workstreamId,
+            state.queueId,
+            state.status,
+            state.settings.distribution === 'push' ? 1 : 0,
+            state.primaryAgentId ?? null,
             queuedPosition,
             queuedAt,
-            state: JSON.stringify(state),
-          });
+            JSON.stringify(state),
+          );
           // Most events leave the deadlines as they were (a message on an open conversation): rows unchanged.
           // The stored rows are always deadlines(stored state), written by this same flush.
           const due = deadlines(state);
