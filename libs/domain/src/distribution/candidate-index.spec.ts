@@ -83,7 +83,7 @@ describe('the candidate index chooses as chooseAgent does', () => {
           const hold = {
             conversationId: conversation.id,
             units: conversation.settings.capacityUnits,
-            reason: 'active',
+            reason: 'active' as const,
           };
           next = {
             agent: { ...agent, holds: { ...agent.holds, [conversation.id]: hold } },

@@ -145,6 +145,12 @@ export class CandidateIndex {
     }
   }
 
+  /** Whether the agent is available with some room. */
+  canTakeWork(agentId: string): boolean {
+    const entry = this.agents.get(agentId);
+    return !!entry && assignable(entry);
+  }
+
   /** Whether anyone in the queue could take anything now. */
   hasCandidates(queueId: string): boolean {
     return this.queues.has(queueId);
