@@ -1,4 +1,5 @@
 import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '#domain';
+import Database from 'better-sqlite3';
 import { Db } from './database';
 import { capacityView } from './projections/agents';
 import { WAIT_SAMPLE, conversationView } from './projections/conversations';
@@ -36,6 +37,7 @@ const candidate = (r: CandidateRow): Candidate => ({
 /** Everything the HTTP queries and the process managers read. Reads only; projections write. */
 export class ReadModels {
   private readonly statements;
+  private readonly dynamic = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Db) {
     this.statements = {
@@ -46,7 +48,11 @@ export class ReadModels {
       ),
       agent: db.prepare('SELECT state FROM agents WHERE id = ?'),
       open: db.prepare(
-        `SELECT state, queued_at AS queuedAt FROM conversations WHERE queue_id = ? AND status_reason = 'open' ORDER BY queued_position`,
+        `SELECT state, queued_at AS queuedAt, queued_position AS queuedPosition FROM conversations
+          WHERE queue_id = ? AND status_reason = 'open' AND queued_position > ? ORDER BY queued_position LIMIT ?`,
+      ),
+      openCount: db.prepare(
+        `SELECT COUNT(*) AS n FROM conversations WHERE queue_id = ? AND status_reason = 'open' AND queued_position <= ?`,
       ),
       queue: db.prepare('SELECT id, name FROM queues WHERE id = ?'),
       openPush: db.prepare(
@@ -82,20 +88,39 @@ export class ReadModels {
     return s && conversationView(s);
   }
 
+  /** Every conversation matching the filter (replay and audits; HTTP answers a page at a time). */
   conversations(filter: ConversationFilter) {
+    return this.conversationsPage(filter, { limit: -1 }).items;
+  }
+
+  /**
+   * One page of the conversations matching the filter, in the order they were first projected (rowid), after
+   * the cursor; every filter combination is served by an index in that order (conversations projection).
+   */
+  conversationsPage(filter: ConversationFilter, page: PageRequest) {
     const where: string[] = [];
-    const params: string[] = [];
-    const add = (clause: string, value: string | undefined) => {
-      if (!value) return;
+    const params: (string | number)[] = [];
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined || value === '') return;
       where.push(clause);
       params.push(value);
     };
     add('status_reason = ?', filter.statusReason);
     add('queue_id = ?', filter.queueId);
     add('owner_agent_id = ?', filter.agentId);
-    const sql = `SELECT state FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
-    return (this.db.prepare(sql).all(...params) as { state: string }[]).map((r) =>
-      conversationView(JSON.parse(r.state)),
+    const matching = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.prepared(`SELECT COUNT(*) AS n FROM conversations ${matching}`).get(...params) as { n: number })
+      .n;
+    add('rowid > ?', page.after);
+    const rows = this.prepared(
+      `SELECT rowid, state FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid LIMIT ?`,
+    ).all(...params, page.limit < 0 ? -1 : page.limit + 1) as { rowid: number; state: string }[];
+    return paged(
+      rows,
+      page.limit,
+      total,
+      (r) => r.rowid,
+      (r) => conversationView(JSON.parse(r.state)),
     );
   }
 
@@ -170,11 +195,64 @@ export class ReadModels {
     return this.statements.dueTimers.all(now, limit) as { conversationId: string; kind: TimerKind; dueAt: string }[];
   }
 
-  /** Open conversations of a queue in arrival order (arrival = when it last entered `open` in this queue). */
-  openWork(queueId: string): { state: ConversationState; queuedAt: string }[] {
-    return (this.statements.open.all(queueId) as { state: string; queuedAt: string }[]).map((r) => ({
-      state: JSON.parse(r.state) as ConversationState,
-      queuedAt: r.queuedAt,
-    }));
+  /**
+   * One page of a queue's open conversations in arrival order (arrival = when it last entered `open` in this
+   * queue), after the cursor, each with its place in the whole queue.
+   */
+  openWork(queueId: string, page: PageRequest): Page<OpenWork> {
+    const total = (this.statements.openCount.get(queueId, Number.MAX_SAFE_INTEGER) as { n: number }).n;
+    const ahead =
+      page.after === undefined ? 0 : (this.statements.openCount.get(queueId, page.after) as { n: number }).n;
+    const rows = this.statements.open.all(queueId, page.after ?? -1, page.limit + 1) as {
+      state: string;
+      queuedAt: string;
+      queuedPosition: number;
+    }[];
+    return paged(
+      rows,
+      page.limit,
+      total,
+      (r) => r.queuedPosition,
+      (r, i) => ({ state: JSON.parse(r.state) as ConversationState, queuedAt: r.queuedAt, position: ahead + i + 1 }),
+    );
+  }
+
+  /** Statements built from a filter, prepared once per shape. */
+  private prepared(sql: string) {
+    let statement = this.dynamic.get(sql);
+    if (!statement) this.dynamic.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 }
+
+export interface PageRequest {
+  /** -1: no limit. */
+  limit: number;
+  /** The cursor: the order key of the last item of the previous page. */
+  after?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Every match, on every page. */
+  total: number;
+  /** The cursor of the next page, when there is one. */
+  next?: number;
+}
+
+export interface OpenWork {
+  state: ConversationState;
+  queuedAt: string;
+  /** Place in the whole queue, from 1. */
+  position: number;
+}
+
+/** `rows` holds up to one more than the page: its presence says there is a next page. */
+const paged = <R, T>(rows: R[], limit: number, total: number, key: (r: R) => number, view: (r: R, i: number) => T) => {
+  const items = limit < 0 ? rows : rows.slice(0, limit);
+  return {
+    items: items.map(view),
+    total,
+    ...(limit >= 0 && rows.length > limit && { next: key(items[items.length - 1]) }),
+  };
+};

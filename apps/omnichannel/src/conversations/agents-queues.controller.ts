@@ -1,7 +1,9 @@
-import { Controller, Get, NotFoundException, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { ReadModels } from '#read-models';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { pageHeaders, pageRequest } from '../http/pagination';
 import { openWorkView } from './open-work';
 
 @Controller()
@@ -17,8 +19,17 @@ export class AgentsAndQueuesController {
   }
 
   @Get('queues/:id/open')
-  open(@Param('id', new IdPipe('id')) id: string) {
+  open(
+    @Param('id', new IdPipe('id')) id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    const page = pageRequest(limit, cursor);
     if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
-    return openWorkView(this.readModels.openWork(id), this.readModels.averageWait(id));
+    const open = this.readModels.openWork(id, page);
+    pageHeaders(request, response, open, page.limit);
+    return openWorkView(open.items, this.readModels.averageWait(id));
   }
 }

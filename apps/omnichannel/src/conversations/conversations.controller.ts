@@ -8,13 +8,17 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '#domain';
 import { ReadModels } from '#read-models';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
 
@@ -73,9 +77,13 @@ export class ConversationsController {
   @Get()
   @UseInterceptors(MinPositionInterceptor)
   list(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
   ) {
     if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
       throw new BadRequestException({
@@ -83,7 +91,13 @@ export class ConversationsController {
         field: 'statusReason',
       });
     }
-    return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
+    const page = pageRequest(limit, cursor);
+    const found = this.readModels.conversationsPage(
+      { statusReason: statusReason as StatusReason | undefined, queueId, agentId },
+      page,
+    );
+    pageHeaders(request, response, found, page.limit);
+    return found.items;
   }
 
   @Get(':id')
