@@ -1,10 +1,14 @@
+// '#kafka' loads the channel-event DTOs, whose decorators need the metadata polyfill.
+import 'reflect-metadata';
 import { kafkaBench } from './kafka';
 import { lifecycleBench } from './lifecycle';
 import { replayBench } from './replay';
+import { scaleBench } from './scale';
 
 /**
- * `npm run bench`: one JSON line per scenario (BENCH_ONLY=lifecycle,replay,kafka picks some).
- * Scale with BENCH_CONVERSATIONS (lifecycle) and BENCH_REPLAY_EVENTS (replay); the Kafka scenario uses
+ * `npm run bench`: one JSON line per scenario (BENCH_ONLY=lifecycle,replay,kafka,scale picks some).
+ * Scale with BENCH_CONVERSATIONS (lifecycle), BENCH_REPLAY_EVENTS (replay) and BENCH_SCALE_* (scale: see
+ * bench/scale.ts); the Kafka scenario uses
  * KAFKA_BROKERS, or starts the local broker of infra/kafka (see bench/kafka.ts for its settings).
  */
 async function main(): Promise<void> {
@@ -15,6 +19,7 @@ async function main(): Promise<void> {
   if (run('replay'))
     console.log(JSON.stringify(await replayBench(Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000))));
   if (run('kafka')) console.log(JSON.stringify(await kafkaBench()));
+  if (run('scale')) console.log(JSON.stringify(await scaleBench()));
 }
 
 main().catch((error) => {
