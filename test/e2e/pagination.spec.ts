@@ -78,7 +78,7 @@ describe('GET /queues/{id}/open a page at a time', () => {
 
 describe('GET /conversations a page at a time', () => {
   it('pages through every match, with the filters kept in the next link', async () => {
-    const { s, ids, position } = await waitingIn(5);
+    const { s, ids } = await waitingIn(5);
     const picked = await command(app, ids[1], 'pick', s.agentIds[0]);
     const open = await allPages(`/conversations?queueId=${s.queueId}&statusReason=open&limit=2`, picked.position);
     expect(open.pages.flat().map((c) => c.id)).toEqual([ids[0], ids[2], ids[3], ids[4]]);
