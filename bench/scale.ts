@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { BenchServer } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
@@ -34,8 +35,45 @@ const pool = async (n: number, concurrency: number, work: (i: number) => Promise
 };
 
 const expect = (what: string, status: number, expected: number, body: unknown) => {
-  if (status !== expected) throw new Error(`${what} answered ${status}: ${JSON.stringify(body)}`);
+  if (status !== expected) throw new Error(`${what} answered ${status}: ${body}`);
 };
+
+/**
+ * Keep-alive connections, at most `sockets` of them: at a steady rate a slow server makes requests queue here,
+ * not as thousands of new connections (which overflow its accept backlog).
+ */
+const client = (url: string, sockets: number) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const { hostname, port } = new URL(url);
+  return (method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          hostname,
+          port,
+          method,
+          path,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+};
+
+/** Figures as each phase ends, on stderr: a later failure does not lose them. */
+const progress = (phase: string, figures: Record<string, unknown>) =>
+  console.error(JSON.stringify({ scale: phase, ...figures }));
 
 /**
  * Issue 9's routing and intake at scale, over HTTP against the embedded store:
@@ -49,19 +87,17 @@ const expect = (what: string, status: number, expected: number, body: unknown) =
 export async function scaleBench(): Promise<Record<string, unknown>> {
   const s = settings();
   const server = await BenchServer.start();
+  const http = client(server.url, 64);
   const put = async (path: string, body: unknown) => {
-    const { status, json } = await server.request('PUT', path, body);
-    expect(`PUT ${path}`, status, 200, json);
+    const response = await http('PUT', path, body);
+    expect(`PUT ${path}`, response.status, 200, response.body);
   };
   const post = async (body: ReturnType<typeof requested>) => {
-    const { status, json } = await server.request('POST', '/channel-events', body);
-    expect('POST /channel-events', status, 202, json);
+    const response = await http('POST', '/channel-events', body);
+    expect('POST /channel-events', response.status, 202, response.body);
   };
-  const openIn = async (queueId: string) => {
-    const response = await fetch(`${server.url}/queues/${queueId}/open?limit=1`);
-    await response.arrayBuffer();
-    return Number(response.headers.get('x-total-count'));
-  };
+  const openIn = async (queueId: string) =>
+    Number((await http('GET', `/queues/${queueId}/open?limit=1`)).headers['x-total-count']);
   try {
     const workstream = {
       channel: 'sms',
@@ -80,6 +116,7 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     const setUpSeconds = await pool(s.agents, s.concurrency, (i) =>
       put(`/agents/${agentIds[i]}`, { name: agentIds[i], capacityUnits, queueIds: ['big'] }),
     );
+    progress('agents configured', { agents: s.agents, seconds: round(setUpSeconds) });
 
     let made = 0;
     const intake = (n: number) =>
@@ -93,6 +130,7 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     const waitingBefore = await openIn('big');
     const fullSeconds = await intake(s.sample);
     const intakeFull = s.sample / fullSeconds;
+    progress('intake', { intakeEmpty: round(intakeEmpty, 0), waitingBefore, intakeFull: round(intakeFull, 0) });
 
     // Routing: every agent signs in; the backlog drains.
     const backlog = await openIn('big');
@@ -108,6 +146,7 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     }
     const drainSeconds = (performance.now() - started) / 1000;
     const rssAfterDrain = await peakRssMiB(server.process.pid!);
+    progress('routing', { backlog, left, signInSeconds: round(signInSeconds), drainSeconds: round(drainSeconds) });
 
     // Request to assigned at a steady rate, with free agents.
     const steadyAgents = Math.max(1, Math.ceil((s.rate * s.steadySeconds) / 20));
@@ -134,10 +173,11 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     await pool(total, s.concurrency, async (i) => {
       const id = `steady-${i}`;
       for (let attempt = 0; ; attempt++) {
-        const { json } = await server.request('GET', `/conversations/${id}/events`);
-        const assigned = (json as { type: string; recordedAt: string }[]).find(
-          (e) => e.type === 'conversation.assigned',
-        );
+        const events = JSON.parse((await http('GET', `/conversations/${id}/events`)).body) as {
+          type: string;
+          recordedAt: string;
+        }[];
+        const assigned = events.find((e) => e.type === 'conversation.assigned');
         if (assigned) return void latencies.push(Date.parse(assigned.recordedAt) - sentAt.get(id)!);
         if (attempt === 100) return void unassigned++;
         await new Promise((resolve) => setTimeout(resolve, 100));
