@@ -255,6 +255,50 @@ describe('capacity', () => {
   );
 });
 
+describe('reacting to what changed', () => {
+  it('a new conversation costs a read of that conversation, not of the backlog; nobody with room: no pass work', async () => {
+    engine = await startDistributionEngine();
+    await queues('q1');
+    const ws = await configure('ws', workstream({ channel: 'sms' }));
+    await signIn(engine, 'a1', 3, ['q1'], 'offline');
+    await Promise.all(Array.from({ length: 300 }, (_, i) => requestIn(engine, `old-${i}`, ws, 'q1')));
+    await engine.settle();
+    await engine.distributor.distributeChanged();
+    const backlog = jest.spyOn(engine.readModels, 'openPushConversations');
+    const one = jest.spyOn(engine.readModels, 'openPushConversation');
+
+    await requestIn(engine, 'new', ws, 'q1');
+    await engine.settle();
+    const send = jest.spyOn(engine.commands, 'execute');
+    expect(await engine.distributor.distributeChanged()).toBe(0);
+
+    expect(backlog).not.toHaveBeenCalled();
+    expect(one.mock.calls).toEqual([['new']]);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('agents signing in drain the backlog oldest first, many assignments in one pass, never above capacity', async () => {
+    engine = await startDistributionEngine();
+    await queues('q1');
+    const ws = await configure('ws', workstream({ channel: 'sms', capacityUnits: 1 }));
+    const ids = Array.from({ length: 60 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    for (const id of ids) await requestIn(engine, id, ws, 'q1');
+    await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(engine, `a${i}`, 5, ['q1'])));
+    await engine.settle();
+    const sent = jest.spyOn(engine.commands, 'execute');
+
+    const position = await engine.distributor.distributeChanged();
+    await engine.runner.waitFor(position, 5000);
+
+    // One pass: 10 agents × 5 units, the 50 oldest.
+    expect(sent).toHaveBeenCalledTimes(50);
+    expect(ids.map((id) => where(id)!.statusReason)).toEqual([...Array(50).fill('active'), ...Array(10).fill('open')]);
+    expect(Array.from({ length: 10 }, (_, i) => usedBy(`a${i}`))).toEqual(Array(10).fill(5));
+    expect(replayCapacity(await readEverything(engine.store)).violations).toEqual([]);
+    expect(engine.distributionErrors).toEqual([]);
+  });
+});
+
 describe('keep same agent', () => {
   /**
    * c1 (persistent chat, 2 units, keep-same-agent) was a1's; a1 parked it and then filled up with two 2-unit
