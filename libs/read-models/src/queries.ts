@@ -195,15 +195,17 @@ export class ReadModels {
     return this.statements.dueTimers.all(now, limit) as { conversationId: string; kind: TimerKind; dueAt: string }[];
   }
 
-  /**
-   * One page of a queue's open conversations in arrival order (arrival = when it last entered `open` in this
-   * queue), after the cursor, each with its place in the whole queue.
-   */
-  openWork(queueId: string, page: PageRequest): Page<OpenWork> {
+  /** A queue's open conversations in arrival order (arrival = when it last entered `open` in this queue). */
+  openWork(queueId: string): OpenWork[] {
+    return this.openWorkPage(queueId, { limit: -1 }).items;
+  }
+
+  /** One page of a queue's open work (see openWork), after the cursor, each with its place in the whole queue. */
+  openWorkPage(queueId: string, page: PageRequest): Page<OpenWork> {
     const total = (this.statements.openCount.get(queueId, Number.MAX_SAFE_INTEGER) as { n: number }).n;
     const ahead =
       page.after === undefined ? 0 : (this.statements.openCount.get(queueId, page.after) as { n: number }).n;
-    const rows = this.statements.open.all(queueId, page.after ?? -1, page.limit + 1) as {
+    const rows = this.statements.open.all(queueId, page.after ?? -1, page.limit < 0 ? -1 : page.limit + 1) as {
       state: string;
       queuedAt: string;
       queuedPosition: number;

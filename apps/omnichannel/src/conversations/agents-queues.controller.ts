@@ -28,7 +28,7 @@ export class AgentsAndQueuesController {
   ) {
     const page = pageRequest(limit, cursor);
     if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
-    const open = this.readModels.openWork(id, page);
+    const open = this.readModels.openWorkPage(id, page);
     pageHeaders(request, response, open, page.limit);
     return openWorkView(open.items, this.readModels.averageWait(id));
   }

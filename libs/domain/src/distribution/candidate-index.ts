@@ -104,7 +104,7 @@ class QueueCandidates {
  * chooseAgent's rule served from per-queue indexes instead of a scan of every agent: each queue keeps its
  * available agents with room by free units (most first), each level in round-robin order. Signed-in agents
  * who are busy or away are known too (keep-same-agent waits for them) but are in no queue's index.
- * It makes exactly chooseAgent's choices (candidate-index.spec.ts checks that on randomized inputs).
+ * It makes exactly chooseAgent's choices (libs/scheduling's candidate-index.spec.ts checks that on random inputs).
  */
 export class CandidateIndex {
   private readonly agents = new Map<string, Entry>();

@@ -1,14 +1,11 @@
 /**
- * The indexed choice (CandidateIndex) against the rule it serves (chooseAgent), on seeded random agents and
- * conversations, and along random sequences of assignments, presence and capacity changes.
+ * The indexed choice the distributor uses (CandidateIndex, domain) against the rule it serves (chooseAgent), on
+ * seeded random agents and conversations, and along random sequences of assignments, presence and capacity
+ * changes.
  * A failure names its seed; rerun it alone with CANDIDATE_INDEX_SEEDS=<seed>.
  */
 import { Random, seedsFrom } from '#command-handling/testing';
-import { Presence } from '../agent/events';
-import { AgentState } from '../agent/state';
-import { ConversationState } from '../conversation/state';
-import { CandidateIndex, routable } from './candidate-index';
-import { Candidate, chooseAgent } from './choose-agent';
+import { AgentState, Candidate, CandidateIndex, ConversationState, Presence, chooseAgent, routable } from '#domain';
 
 const SEEDS = seedsFrom('CANDIDATE_INDEX_SEEDS', [1, 2, 3, 42, 1337, 2026, 31337, 987654321]);
 const QUEUES = ['q1', 'q2', 'q3'];
