@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { BenchServer } from './server';
+import { readFileSync } from 'node:fs';
 import { peakRssMiB, percentiles, round } from './stats';
 
 /** Sizes (issue 9's by default); smaller ones through the environment for quick runs. */
@@ -71,6 +72,15 @@ const client = (url: string, sockets: number) => {
     });
 };
 
+/**
+ * CPU milliseconds a process has used (user + system, from /proc, Linux): per request, a measure of cost that
+ * other processes sharing the machine do not distort the way they distort a rate.
+ */
+const cpuMs = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
+
 /** Figures as each phase ends, on stderr: a later failure does not lose them. */
 const progress = (phase: string, figures: Record<string, unknown>) =>
   console.error(JSON.stringify({ scale: phase, ...figures }));
@@ -124,13 +134,23 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
         const id = `big-${made++}`;
         await post(requested(id, 'big-ws', 'big'));
       });
+    const pid = server.process.pid!;
+    let cpu = cpuMs(pid);
     const emptySeconds = await intake(s.sample);
     const intakeEmpty = s.sample / emptySeconds;
+    const cpuEmpty = (cpuMs(pid) - cpu) / s.sample;
     await intake(Math.max(0, s.waiting - made));
     const waitingBefore = await openIn('big');
+    cpu = cpuMs(pid);
     const fullSeconds = await intake(s.sample);
     const intakeFull = s.sample / fullSeconds;
-    progress('intake', { intakeEmpty: round(intakeEmpty, 0), waitingBefore, intakeFull: round(intakeFull, 0) });
+    const cpuFull = (cpuMs(pid) - cpu) / s.sample;
+    progress('intake', {
+      intakeEmpty: round(intakeEmpty, 0),
+      waitingBefore,
+      intakeFull: round(intakeFull, 0),
+      cpuMsPerRequest: [round(cpuEmpty), round(cpuFull)],
+    });
 
     // Routing: every agent signs in; the backlog drains.
     const backlog = await openIn('big');
@@ -194,6 +214,8 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
         waitingBefore,
         atBacklogPerSecond: round(intakeFull, 0),
         ratio: round(intakeFull / intakeEmpty),
+        serverCpuMsPerRequest: { emptyBacklog: round(cpuEmpty), atBacklog: round(cpuFull) },
+        cpuRatio: round(cpuEmpty / cpuFull),
         requestsPerMeasure: s.sample,
         concurrency: s.concurrency,
       },
