@@ -29,6 +29,8 @@ interface PendingHold {
 
 /** Above every store position: an agent chosen in this pass goes behind everyone in round-robin order. */
 const CHOSEN_IN_PASS = 2 ** 52;
+/** A store position, or 0 for the placeholder of an assignment not made yet. */
+const real = (position: number) => (position < CHOSEN_IN_PASS ? position : 0);
 
 /**
  * Push distribution as a process manager. It keeps, in memory and derived from the read models, the open push
@@ -231,7 +233,9 @@ export class Distributor {
       const candidate = this.candidates.agent(agentId);
       if (candidate) {
         const { [conversationId]: _undone, ...holds } = candidate.agent.holds;
-        this.candidates.put({ agent: { ...candidate.agent, holds }, lastAssignedPosition: lastAssignedBefore });
+        // Back to the last real assignment: an earlier one of this pass that succeeded, or the one before the pass.
+        const lastAssignedPosition = Math.max(real(candidate.lastAssignedPosition), real(lastAssignedBefore));
+        this.candidates.put({ agent: { ...candidate.agent, holds }, lastAssignedPosition });
       }
       const queued = this.readModels.openPushConversation(conversationId);
       if (queued) this.putWaiting(queued, false);
@@ -251,7 +255,7 @@ export class Distributor {
     let agent = candidate.agent;
     for (const [conversationId, hold] of this.pendingHolds.get(agentId) ?? [])
       if (!agent.holds[conversationId]) agent = withHold(agent, conversationId, hold.units);
-    const known = this.candidates.agent(agentId)?.lastAssignedPosition ?? 0;
+    const known = real(this.candidates.agent(agentId)?.lastAssignedPosition ?? 0);
     this.candidates.put({ agent, lastAssignedPosition: Math.max(candidate.lastAssignedPosition, known) });
     // An agent with room may take any conversation waiting in their queues.
     if (this.candidates.canTakeWork(agentId))
