@@ -14,7 +14,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     {
       provide: EVENT_STORE,
       inject: [CONFIG],
-      useFactory: (config: Config): EventStore => createEventStore(config),
+      useFactory: (config: Config): Promise<EventStore> => createEventStore(config),
     },
     {
       provide: CLOCK,

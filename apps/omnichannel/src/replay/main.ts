@@ -12,7 +12,7 @@ import { USAGE, parseReplayOptions } from './options';
 async function main(): Promise<void> {
   const options = parseReplayOptions(process.argv.slice(2));
   const config = readConfig();
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'omnichannel-replay-'));
   const db = openReadModelDb(scratch);
   try {
