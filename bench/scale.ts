@@ -145,11 +145,13 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     const fullSeconds = await intake(s.sample);
     const intakeFull = s.sample / fullSeconds;
     const cpuFull = (cpuMs(pid) - cpu) / s.sample;
+    const rssAtBacklog = await peakRssMiB(pid);
     progress('intake', {
       intakeEmpty: round(intakeEmpty, 0),
       waitingBefore,
       intakeFull: round(intakeFull, 0),
       cpuMsPerRequest: [round(cpuEmpty), round(cpuFull)],
+      rssAtBacklog,
     });
 
     // Routing: every agent signs in; the backlog drains.
@@ -234,6 +236,7 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
         ms: percentiles(latencies),
       },
       serverPeakRssMiB: await peakRssMiB(server.process.pid!),
+      serverPeakRssWithBacklogMiB: rssAtBacklog,
       serverPeakRssAfterDrainMiB: rssAfterDrain,
     };
   } finally {
