@@ -128,6 +128,11 @@ export async function scaleBench(): Promise<Record<string, unknown>> {
     );
     progress('agents configured', { agents: s.agents, seconds: round(setUpSeconds) });
 
+    // Warm-up (JIT, caches) on a pick workstream, so the empty-backlog figure is not the cold start's.
+    await put('/queues/warm', { name: 'warm' });
+    await put('/workstreams/warm-ws', { ...workstream, distribution: 'pick' });
+    await pool(Math.min(s.sample, 2000), s.concurrency, (i) => post(requested(`warm-${i}`, 'warm-ws', 'warm')));
+
     let made = 0;
     const intake = (n: number) =>
       pool(n, s.concurrency, async () => {
