@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuthGuard } from './auth/auth.guard';
 import { ChannelEventsController } from './channel-events/channel-events.controller';
 import { Config } from './config';
 import { AgentsAndQueuesController } from './conversations/agents-queues.controller';
 import { RunConversationCommandHandler } from './conversations/conversation.handlers';
 import { ConversationsController } from './conversations/conversations.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
@@ -33,6 +35,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EngineModule.forRoot(config),
         SchedulingModule,
+        DashboardModule,
         ...(config.kafkaBrokers?.length ? [KafkaModule] : []),
       ],
       controllers: [
@@ -46,6 +49,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // Issue 11: every route is checked; see auth/roles.decorator.ts for how a controller declares its roles.
+        { provide: APP_GUARD, useClass: AuthGuard },
         Readiness,
         Startup,
         MinPositionInterceptor,

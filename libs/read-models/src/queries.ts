@@ -201,7 +201,7 @@ export class ReadModels {
   }
 
   /** One page of a queue's open work (see openWork), after the cursor, each with its place in the whole queue. */
-  openWorkPage(queueId: string, page: PageRequest): Page<OpenWork> {
+  openWorkPage(queueId: string, page: PageRequest): ListPage<OpenWork> {
     const total = (this.statements.openCount.get(queueId, Number.MAX_SAFE_INTEGER) as { n: number }).n;
     const ahead =
       page.after === undefined ? 0 : (this.statements.openCount.get(queueId, page.after) as { n: number }).n;
@@ -234,7 +234,7 @@ export interface PageRequest {
   after?: number;
 }
 
-export interface Page<T> {
+export interface ListPage<T> {
   items: T[];
   /** Every match, on every page. */
   total: number;

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseChannelEvent, toCommand } from '#messaging';
+import { Roles } from '../auth/roles.decorator';
 import { invalidInput } from '../http/validation';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 
 /** Contract section 1 over HTTP: the same envelope and the same command path as the Kafka gateway. */
 @Controller('channel-events')
+@Roles('channel')
 export class ChannelEventsController {
   constructor(private readonly bus: CommandBus) {}
 

@@ -15,12 +15,17 @@ import {
 import { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
+import { Actor } from '#event-store';
 import { ReadModels } from '#read-models';
+import { agentActing, requireOwn } from '../auth/access';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
+import { heldBy } from './held-by';
 
 /** URL command names (contract) to the domain's command names (spec). */
 const SIMPLE_COMMANDS = {
@@ -34,7 +39,9 @@ const SIMPLE_COMMANDS = {
   resolve: 'resolve',
 } as const;
 
+/** Agents command as themselves and read their own conversations; supervisors read everything. */
 @Controller('conversations')
+@Roles('agent', 'supervisor')
 export class ConversationsController {
   constructor(
     private readonly bus: CommandBus,
@@ -43,7 +50,12 @@ export class ConversationsController {
 
   @Post(':id/transfer')
   @HttpCode(200)
-  transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
+  @Roles('agent')
+  transfer(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: TransferDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
     const target = transferTarget(body);
     if (!target) {
       throw new BadRequestException({
@@ -51,21 +63,40 @@ export class ConversationsController {
         field: 'body',
       });
     }
-    return this.run({ type: 'transfer', conversationId: id, agentId: body.agentId, target }, body.agentId);
+    return this.run(
+      { type: 'transfer', conversationId: id, agentId: body.agentId, target },
+      agentActing(principal, body.agentId),
+    );
   }
 
   @Post(':id/messages')
   @HttpCode(200)
-  message(@Param('id', new IdPipe('id')) id: string, @Body() body: MessageDto) {
-    return this.run({ type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text }, body.agentId);
+  @Roles('agent')
+  message(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: MessageDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    return this.run(
+      { type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text },
+      agentActing(principal, body.agentId),
+    );
   }
 
   @Post(':id/:command')
   @HttpCode(200)
-  command(@Param('id', new IdPipe('id')) id: string, @Param('command') name: string, @Body() body: AgentCommandDto) {
-    const type = SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS];
+  @Roles('agent')
+  command(
+    @Param('id', new IdPipe('id')) id: string,
+    @Param('command') name: string,
+    @Body() body: AgentCommandDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const type = Object.hasOwn(SIMPLE_COMMANDS, name)
+      ? SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS]
+      : undefined;
     if (!type) throw new NotFoundException(`unknown command '${name}'`);
-    return this.run({ type, conversationId: id, agentId: body.agentId }, body.agentId);
+    return this.run({ type, conversationId: id, agentId: body.agentId }, agentActing(principal, body.agentId));
   }
 
   @Get()
@@ -78,7 +109,9 @@ export class ConversationsController {
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @CurrentPrincipal() principal?: Principal,
   ) {
+    requireOwn(principal, (self) => agentId === self, 'its own conversations (agentId= its own id)');
     if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
       throw new BadRequestException({
         message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`,
@@ -96,29 +129,40 @@ export class ConversationsController {
 
   @Get(':id')
   @UseInterceptors(MinPositionInterceptor)
-  get(@Param('id', new IdPipe('id')) id: string) {
-    return this.found(id, this.readModels.conversation(id));
+  get(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    return this.readable(id, principal);
   }
 
   @Get(':id/events')
   @UseInterceptors(MinPositionInterceptor)
-  events(@Param('id', new IdPipe('id')) id: string) {
-    this.found(id, this.readModels.conversation(id));
+  events(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    this.readable(id, principal);
     return this.readModels.auditTrail(id);
   }
 
   @Get(':id/transcript')
   @UseInterceptors(MinPositionInterceptor)
-  transcript(@Param('id', new IdPipe('id')) id: string) {
-    this.found(id, this.readModels.conversation(id));
+  transcript(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    this.readable(id, principal);
     return this.readModels.transcript(id);
   }
 
-  private async run(command: ConversationCommand, agentId: string) {
+  private async run(command: ConversationCommand, actor: Actor) {
     const { conversationId, statusReason, position } = await this.bus.execute(
-      new RunConversationCommand(command, { actor: { kind: 'agent', id: agentId } }),
+      new RunConversationCommand(command, { actor }),
     );
     return { conversationId, statusReason, position };
+  }
+
+  /** The conversation, if it exists and the reader may see it (an agent: one it holds or held). */
+  private readable(id: string, principal: Principal | undefined) {
+    const conversation = this.found(id, this.readModels.conversation(id));
+    requireOwn(
+      principal,
+      (agentId) => heldBy(this.readModels.auditTrail(id), agentId),
+      'conversations it holds or held',
+    );
+    return conversation;
   }
 
   private found<T>(id: string, value: T | undefined): T {

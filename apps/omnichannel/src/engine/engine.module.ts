@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
 import { EventStore } from '#event-store';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import { Db, ProjectionRunner, ReadModels, Statistics, allProjections, openReadModelDb } from '#read-models';
 import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
 import { createEventStore } from './event-store.factory';
@@ -42,8 +42,18 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
       useFactory: (db: Db, store: EventStore) => new ProjectionRunner(db, store, allProjections),
     },
     { provide: ReadModels, inject: [READ_MODEL_DB], useFactory: (db: Db) => new ReadModels(db) },
+    { provide: Statistics, inject: [READ_MODEL_DB], useFactory: (db: Db) => new Statistics(db) },
   ],
-  exports: [EVENT_STORE, CLOCK, StreamCache, ConversationCommands, ConfigurationCommands, ProjectionRunner, ReadModels],
+  exports: [
+    EVENT_STORE,
+    CLOCK,
+    StreamCache,
+    ConversationCommands,
+    ConfigurationCommands,
+    ProjectionRunner,
+    ReadModels,
+    Statistics,
+  ],
 })
 export class EngineModule implements OnApplicationShutdown {
   /** The configuration is read once, in main.ts, and provided from here to every module. */

@@ -1,21 +1,38 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ProjectionRunner } from '#read-models';
+import { Public } from '../auth/roles.decorator';
+import { Config } from '../config';
+import { CONFIG } from '../engine/tokens';
 import { Readiness } from './readiness';
 
 /** 200 once the service accepts commands and its read models have caught up after start. */
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly readiness: Readiness,
     private readonly runner: ProjectionRunner,
   ) {}
 
   @Get()
   health() {
-    const body = { status: 'ok', readModelsPosition: this.runner.position, components: this.readiness.components() };
+    const body = {
+      status: 'ok',
+      readModelsPosition: this.runner.position,
+      components: this.readiness.components(),
+      access: access(this.config),
+    };
     const healthy =
       this.readiness.ready && this.runner.healthy && Object.values(body.components).every((c) => c.healthy);
     if (!healthy) throw new ServiceUnavailableException({ ...body, status: 'unavailable', message: 'not ready' });
     return body;
   }
 }
+
+/** Says whether requests are authenticated and where the service listens (issue 11: open only by choice). */
+export const access = ({ auth, host }: Config) => ({
+  authentication: auth ? `bearer JWT (${auth.keys.kind})` : 'none',
+  listening: host,
+  ...(!auth && { warning: 'no authentication: every caller is trusted; listen beyond loopback only behind a gateway' }),
+});

@@ -13,6 +13,7 @@ const STATUS: Record<DomainErrorKind, number> = {
 
 const ERROR_NAMES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',

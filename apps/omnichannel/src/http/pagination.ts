@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { Page, PageRequest } from '#read-models';
+import { ListPage, PageRequest } from '#read-models';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -29,7 +29,7 @@ export const pageRequest = (limit: string | undefined, cursor: string | undefine
  * `X-Total-Count` (every match, on every page) and, when there is more, `Link: <same query, next cursor>;
  * rel="next"`, relative to the request's own path so it works behind any gateway.
  */
-export const pageHeaders = (request: Request, response: Response, page: Page<unknown>, limit: number): void => {
+export const pageHeaders = (request: Request, response: Response, page: ListPage<unknown>, limit: number): void => {
   response.setHeader('X-Total-Count', String(page.total));
   if (page.next === undefined) return;
   const url = new URL(request.originalUrl, 'http://localhost');

@@ -44,7 +44,9 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     this.bridge = bridge;
     // Readiness belongs to the root module; /health reports kafka unhealthy until it is connected.
     this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
-    this.logger.log(`connecting to ${settings.brokers.join(',')} as group ${settings.groupId}`);
+    const { ssl, sasl } = settings.security;
+    const secured = [ssl && 'TLS', sasl && `SASL ${sasl.mechanism}`].filter(Boolean).join(' + ') || 'plaintext';
+    this.logger.log(`connecting to ${settings.brokers.join(',')} (${secured}) as group ${settings.groupId}`);
     bridge.start();
   }
 

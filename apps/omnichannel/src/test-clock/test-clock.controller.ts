@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { IsNumber, Max, Min } from 'class-validator';
+import { Roles } from '../auth/roles.decorator';
 import { TimeDriver } from '../scheduling/time-driver';
 
 export class AdvanceDto {
@@ -8,6 +9,7 @@ export class AdvanceDto {
 
 /** Contract section 4: exists only when OMNICHANNEL_TEST_CLOCK=manual. */
 @Controller('test/clock')
+@Roles('admin')
 export class TestClockController {
   constructor(private readonly time: TimeDriver) {}
 
