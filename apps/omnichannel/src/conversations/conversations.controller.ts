@@ -8,8 +8,11 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { Actor } from '#event-store';
@@ -19,6 +22,7 @@ import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
 import { heldBy } from './held-by';
@@ -98,9 +102,13 @@ export class ConversationsController {
   @Get()
   @UseInterceptors(MinPositionInterceptor)
   list(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     requireOwn(principal, (self) => agentId === self, 'its own conversations (agentId= its own id)');
@@ -110,7 +118,13 @@ export class ConversationsController {
         field: 'statusReason',
       });
     }
-    return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
+    const page = pageRequest(limit, cursor);
+    const found = this.readModels.conversationsPage(
+      { statusReason: statusReason as StatusReason | undefined, queueId, agentId },
+      page,
+    );
+    pageHeaders(request, response, found, page.limit);
+    return found.items;
   }
 
   @Get(':id')
