@@ -6,7 +6,14 @@ export interface Config {
   kafkaBrokers?: string[];
   /** Set only when OMNICHANNEL_TEST_CLOCK=manual. */
   manualClockStart?: string;
+  /** LOG_LEVEL: the least severe level written (docs/operations.md). */
+  logLevel: LogLevel;
+  /** LOG_FORMAT: JSON lines, or pretty text for a person; unset: pretty only when stdout is a terminal. */
+  logFormat?: 'json' | 'pretty';
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const port = Number(env.PORT ?? 3000);
@@ -17,6 +24,12 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (manual && start && Number.isNaN(Date.parse(start))) {
     throw new Error(`OMNICHANNEL_TEST_CLOCK_START must be an ISO-8601 time, not '${start}'`);
   }
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${env.LOG_LEVEL}'`);
+  const logFormat = env.LOG_FORMAT || undefined;
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty')
+    throw new Error(`LOG_FORMAT must be json or pretty, not '${logFormat}'`);
   return {
     port,
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
@@ -27,5 +40,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
           .filter(Boolean)
       : undefined,
     manualClockStart: manual ? new Date(start ? Date.parse(start) : Date.now()).toISOString() : undefined,
+    logLevel: logLevel as LogLevel,
+    logFormat,
   };
 };

@@ -3,16 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { readConfig } from './config';
 import { validationPipe } from './http/validation';
+import { setUpOperations } from './observability/operations';
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: ['error', 'warn', 'log'],
-    forceCloseConnections: true,
-  });
+  // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
+  setUpOperations(app);
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Exit 0 through process.exit once shut down cleanly (docs/operations.md), which also flushes the log.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port);
 }
 

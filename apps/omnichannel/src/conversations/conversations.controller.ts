@@ -11,8 +11,10 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '#domain';
 import { ReadModels } from '#read-models';
+import { ApiCommand, ApiErrors, ApiQuery200, AuditEntry, ConversationView, TranscriptMessage } from '../http/api-docs';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
@@ -30,6 +32,7 @@ const SIMPLE_COMMANDS = {
   resolve: 'resolve',
 } as const;
 
+@ApiTags('conversations')
 @Controller('conversations')
 export class ConversationsController {
   constructor(
@@ -38,6 +41,7 @@ export class ConversationsController {
   ) {}
 
   @Post(':id/transfer')
+  @ApiCommand()
   @HttpCode(200)
   transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
     const targets = [body.toQueueId, body.toAgentId, body.toExternalNumber].filter((t) => t !== undefined);
@@ -57,12 +61,15 @@ export class ConversationsController {
   }
 
   @Post(':id/messages')
+  @ApiCommand()
   @HttpCode(200)
   message(@Param('id', new IdPipe('id')) id: string, @Body() body: MessageDto) {
     return this.run({ type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text }, body.agentId);
   }
 
   @Post(':id/:command')
+  @ApiCommand()
+  @ApiParam({ name: 'command', enum: Object.keys(SIMPLE_COMMANDS) })
   @HttpCode(200)
   command(@Param('id', new IdPipe('id')) id: string, @Param('command') name: string, @Body() body: AgentCommandDto) {
     const type = SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS];
@@ -72,6 +79,10 @@ export class ConversationsController {
 
   @Get()
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('conversations matching every filter given', [ConversationView])
+  @ApiQuery({ name: 'statusReason', required: false, enum: STATUS_REASONS })
+  @ApiQuery({ name: 'queueId', required: false })
+  @ApiQuery({ name: 'agentId', required: false, description: 'the primary agent' })
   list(
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
@@ -88,12 +99,16 @@ export class ConversationsController {
 
   @Get(':id')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the conversation', ConversationView)
+  @ApiErrors(404)
   get(@Param('id', new IdPipe('id')) id: string) {
     return this.found(id, this.readModels.conversation(id));
   }
 
   @Get(':id/events')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the audit trail, oldest first', [AuditEntry])
+  @ApiErrors(404)
   events(@Param('id', new IdPipe('id')) id: string) {
     this.found(id, this.readModels.conversation(id));
     return this.readModels.auditTrail(id);
@@ -101,6 +116,8 @@ export class ConversationsController {
 
   @Get(':id/transcript')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the messages, oldest first', [TranscriptMessage])
+  @ApiErrors(404)
   transcript(@Param('id', new IdPipe('id')) id: string) {
     this.found(id, this.readModels.conversation(id));
     return this.readModels.transcript(id);

@@ -1,9 +1,11 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
 import { EventStore } from '#event-store';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import { Db, OperationalStats, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
 import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
+import { meteredEventStore } from '../observability/metered-event-store';
+import { Metrics } from '../observability/metrics';
 import { createEventStore } from './event-store.factory';
 import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
 
@@ -13,8 +15,9 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
   providers: [
     {
       provide: EVENT_STORE,
-      inject: [CONFIG],
-      useFactory: (config: Config): EventStore => createEventStore(config),
+      inject: [CONFIG, Metrics],
+      useFactory: (config: Config, metrics: Metrics): EventStore =>
+        meteredEventStore(createEventStore(config), metrics),
     },
     {
       provide: CLOCK,
@@ -41,9 +44,24 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
       inject: [READ_MODEL_DB, EVENT_STORE],
       useFactory: (db: Db, store: EventStore) => new ProjectionRunner(db, store, allProjections),
     },
-    { provide: ReadModels, inject: [READ_MODEL_DB], useFactory: (db: Db) => new ReadModels(db) },
+    // Queries prepare statements on the tables the runner's projections create: the runner comes first.
+    { provide: ReadModels, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new ReadModels(db) },
+    {
+      provide: OperationalStats,
+      inject: [READ_MODEL_DB, ProjectionRunner],
+      useFactory: (db: Db) => new OperationalStats(db),
+    },
   ],
-  exports: [EVENT_STORE, CLOCK, StreamCache, ConversationCommands, ConfigurationCommands, ProjectionRunner, ReadModels],
+  exports: [
+    EVENT_STORE,
+    CLOCK,
+    StreamCache,
+    ConversationCommands,
+    ConfigurationCommands,
+    ProjectionRunner,
+    ReadModels,
+    OperationalStats,
+  ],
 })
 export class EngineModule implements OnApplicationShutdown {
   /** The configuration is read once, in main.ts, and provided from here to every module. */

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '#domain';
+import { ApiErrors, PresenceResult, SetUpResult } from '../http/api-docs';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
@@ -13,11 +15,14 @@ import { withDefaults } from './workstream-defaults';
  */
 const OPERATOR: Actor = { kind: 'system', id: 'operator-api' };
 
+@ApiTags('set-up')
 @Controller()
 export class SetupController {
   constructor(private readonly bus: CommandBus) {}
 
   @Put('workstreams/:id')
+  @ApiOkResponse({ description: 'the workstream as configured (defaults filled in)', type: SetUpResult })
+  @ApiErrors(400, 503)
   @HttpCode(200)
   async workstream(@Param('id', new IdPipe('id')) id: string, @Body() body: WorkstreamDto) {
     const settings = withDefaults(body);
@@ -26,6 +31,8 @@ export class SetupController {
   }
 
   @Put('queues/:id')
+  @ApiOkResponse({ description: 'the queue as configured', type: SetUpResult })
+  @ApiErrors(400, 503)
   @HttpCode(200)
   async queue(@Param('id', new IdPipe('id')) id: string, @Body() body: QueueDto) {
     const position = await this.bus.execute(new ConfigureQueue(id, body.name, OPERATOR));
@@ -33,6 +40,8 @@ export class SetupController {
   }
 
   @Put('agents/:id')
+  @ApiOkResponse({ description: 'the agent as configured, with its presence', type: SetUpResult })
+  @ApiErrors(400, 409, 503)
   @HttpCode(200)
   async agent(@Param('id', new IdPipe('id')) id: string, @Body() body: AgentDto) {
     const { position, agent } = await this.bus.execute(
@@ -49,6 +58,8 @@ export class SetupController {
   }
 
   @Put('agents/:id/presence')
+  @ApiOkResponse({ description: 'the presence now', type: PresenceResult })
+  @ApiErrors(400, 404, 409, 503)
   @HttpCode(200)
   async presence(@Param('id', new IdPipe('id')) id: string, @Body() body: PresenceDto) {
     const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, { kind: 'agent', id }));

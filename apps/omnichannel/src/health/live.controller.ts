@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
+/** Liveness: answers while the process runs and its event loop turns, whatever the state of its dependencies. */
+@ApiTags('operations')
+@Controller('live')
+export class LiveController {
+  @Get()
+  @ApiOkResponse({ description: 'the process is alive', schema: { example: { status: 'alive' } } })
+  live() {
+    return { status: 'alive' };
+  }
+}
