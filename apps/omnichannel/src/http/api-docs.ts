@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { Type, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { CHANNELS, PRESENCES, STATUS_REASONS } from '#domain';
 
@@ -122,7 +122,7 @@ export const ApiErrors = (...statuses: (keyof typeof ERRORS)[]) =>
   applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], type: ErrorBody })));
 
 /** A read model query: read-your-writes through X-Min-Position. */
-export const ApiQuery200 = (description: string, type: Function | [Function]) =>
+export const ApiQuery200 = (description: string, type: Type<unknown> | [Type<unknown>]) =>
   applyDecorators(
     ApiHeader({
       name: 'X-Min-Position',

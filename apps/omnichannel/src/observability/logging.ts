@@ -33,9 +33,13 @@ export const loggerParams = (config: Pick<Config, 'logLevel' | 'logFormat'>, std
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
-    usesPrettyLogs(config, stdout)
-      ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
-      : // Buffered; pino flushes it when the process exits (main.ts exits through process.exit).
-        pino.destination({ dest: 1, sync: false }),
+    logStream(config, stdout),
   ],
 });
+
+/** Where log lines go: stdout, as JSON lines, or through pino-pretty for a person. */
+export const logStream = (config: Pick<Config, 'logFormat'>, stdout: NodeJS.WritableStream & { isTTY?: boolean }) =>
+  usesPrettyLogs(config, stdout)
+    ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: stdout })
+    : // Buffered; pino flushes it when the process exits (main.ts exits through process.exit).
+      pino.destination({ dest: 1, sync: false });
