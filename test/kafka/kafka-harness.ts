@@ -55,7 +55,10 @@ export const ensureServiceTopics = async (admin: Admin): Promise<void> => {
 /** Commits `groupId`'s offsets at the current end of `topics`: a new group that starts where "now" is. */
 export const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    // A broker under load may not have elected the new topics' leaders yet: ask again until it has.
+    const offsets = await pollUntil(`leaders for ${topic}`, () => admin.fetchTopicOffsets(topic), {
+      timeoutMs: 20_000,
+    });
     await admin.setOffsets({
       groupId,
       topic,

@@ -12,8 +12,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
   setUpOperations(app);
   app.useGlobalPipes(validationPipe());
-  // Exit 0 through process.exit once shut down cleanly (docs/operations.md), which also flushes the log.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port);
 }
 
