@@ -3,9 +3,32 @@
  * each library reached only through its entry point, and the domain depending on nothing.
  */
 const LIB = '^libs/[^/]+/src/';
+/** The libraries' layers as docs/architecture.md draws them, lowest first: each uses only lower layers. */
+const LAYERS = [
+  ['domain', 'event-store', 'clock'],
+  ['event-envelope', 'eventstoredb'],
+  ['command-handling', 'read-models'],
+  ['messaging', 'scheduling'],
+  ['kafka'],
+];
+const layerRules = LAYERS.flatMap((layer, i) =>
+  layer.map((lib) => ({
+    name: `layer-of-${lib}`,
+    comment: `${lib} uses only libraries of the layers below it (docs/architecture.md).`,
+    severity: 'error',
+    from: { path: `^libs/${lib}/src/` },
+    to: {
+      path: `^libs/(${LAYERS.slice(i)
+        .flat()
+        .filter((other) => other !== lib)
+        .join('|')})/src/`,
+    },
+  })),
+);
 const ENTRY = '^libs/[^/]+/src/(testing/)?index\\.ts$';
 module.exports = {
   forbidden: [
+    ...layerRules,
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'through-the-entry-point',

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toNewEvent } from '#event-envelope';
-import { Actor, DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
-import { AppendRequest, SqliteEventStore } from '#event-store';
+import { DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
+import { Actor, AppendRequest, SqliteEventStore } from '#event-store';
 import { allProjections, openReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
 

@@ -55,15 +55,27 @@ export const ensureServiceTopics = async (admin: Admin): Promise<void> => {
 /** Commits `groupId`'s offsets at the current end of `topics`: a new group that starts where "now" is. */
 export const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
-    // A broker under load may not have elected the new topics' leaders yet: ask again until it has.
-    const offsets = await pollUntil(`leaders for ${topic}`, () => admin.fetchTopicOffsets(topic), {
-      timeoutMs: 20_000,
-    });
+    const offsets = await endOffsets(admin, topic);
     await admin.setOffsets({
       groupId,
       topic,
       partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
     });
+  }
+};
+
+/**
+ * A topic just created answers "not the leader" until its leader is known to the broker it asked (seconds on a
+ * loaded machine); kafkajs does not retry that here, so a retriable error is asked again, a bounded number of times.
+ */
+const endOffsets = async (admin: Admin, topic: string, attempts = 50) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 };
 

@@ -1,4 +1,4 @@
-import { Actor } from '#domain';
+import { Actor } from '#event-store';
 
 /** Why a command runs: recorded in the metadata of every event it produces. */
 export interface Cause {

@@ -1,5 +1,4 @@
 import {
-  Actor,
   AgentCommand,
   AgentEvent,
   AgentState,
@@ -10,7 +9,7 @@ import {
   streamOf,
   streams,
 } from '#domain';
-import { EventStore } from '#event-store';
+import { Actor, EventStore } from '#event-store';
 import { Clock } from '#clock';
 import { withRetries } from './conflicts';
 import { toNewEvent } from '#event-envelope';

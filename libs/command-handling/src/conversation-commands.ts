@@ -1,5 +1,4 @@
 import {
-  Actor,
   AgentEvent,
   AgentState,
   ConversationCommand,
@@ -10,17 +9,17 @@ import {
   QueueEvent,
   Workstream,
   WorkstreamEvent,
-  deadlines,
+  contextNeeds,
   decideConversation,
-  isTimerCommand,
   evolveAgent,
   evolveConversation,
   evolveQueue,
   evolveWorkstream,
+  overdueTimer,
   streamOf,
   streams,
 } from '#domain';
-import { AppendRequest, EventStore } from '#event-store';
+import { Actor, AppendRequest, EventStore } from '#event-store';
 import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
 import { withRetries } from './conflicts';
@@ -65,15 +64,16 @@ export class ConversationCommands {
         events: [],
       };
     }
-    const overdue = s && !isTimerCommand(command) ? dueDeadline(s, this.clock.now()) : undefined;
+    const overdue = overdueTimer(command, s, this.clock.now());
     if (overdue) {
-      // A deadline passed before its timer fired (a restart, a busy tick): it happened first, so it is decided first.
-      await this.execute({ type: overdue.kind, conversationId: s!.id, dueAt: overdue.dueAt }, TIMER_CAUSE);
+      // The deadline happened first: decide it, then the command on the state it left.
+      await this.execute(overdue, TIMER_CAUSE);
       return this.attempt(command, cause);
     }
-    const agents = await this.loadAgents(agentsInvolved(command, s));
-    const workstream = command.type === 'request' ? await this.loadWorkstream(command.workstreamId) : undefined;
-    const queueIds = await this.existingQueues(queuesNamed(command));
+    const needs = contextNeeds(command, s);
+    const agents = await this.loadAgents(needs.agentIds);
+    const workstream = needs.workstreamId ? await this.loadWorkstream(needs.workstreamId) : undefined;
+    const queueIds = await this.existingQueues(needs.queueIds);
     const decided = decideConversation(
       command,
       { conversation: s, agents: stateMap(agents), workstream, queueIds },
@@ -130,24 +130,6 @@ export class ConversationCommands {
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
-
-const dueDeadline = (s: ConversationState, now: string) =>
-  deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
-
-/** The agents whose state the decision reads: those the command names and the current capacity holder. */
-const agentsInvolved = (command: ConversationCommand, s: ConversationState | undefined): string[] => {
-  const ids = new Set<string>();
-  if ('agentId' in command) ids.add(command.agentId);
-  if (command.type === 'transfer' && 'toAgentId' in command.target) ids.add(command.target.toAgentId);
-  if (s?.capacityHolder) ids.add(s.capacityHolder);
-  return [...ids];
-};
-
-const queuesNamed = (command: ConversationCommand): string[] => {
-  if (command.type === 'request') return [command.queueId];
-  if (command.type === 'transfer' && 'toQueueId' in command.target) return [command.target.toQueueId];
-  return [];
-};
 
 const stateMap = (agents: [string, LoadedStream<AgentState>][]): Map<string, AgentState> =>
   new Map(agents.flatMap(([, loaded]) => (loaded.state ? [[loaded.state.id, loaded.state] as const] : [])));

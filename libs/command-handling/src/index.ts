@@ -1,5 +1,4 @@
 export * from './cause';
-export * from '#event-envelope';
 export * from './stream-cache';
 export * from './conversation-commands';
 export * from './configuration-commands';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Actor, DomainEvent } from '#domain';
-import { EventMetadata, NewEvent, StoredEvent } from '#event-store';
+import { DomainEvent } from '#domain';
+import { Actor, EventMetadata, NewEvent, StoredEvent } from '#event-store';
 import { schemaVersionOf, upcast } from './upcasting';
 
 export const toNewEvent = (

@@ -6,9 +6,15 @@
 /** Optimistic concurrency: the revision a stream must be at, or `no_stream` / `any`. */
 export type ExpectedRevision = number | 'no_stream' | 'any';
 
-/** Who caused an event. */
+export type ActorKind = 'agent' | 'customer' | 'channel' | 'system';
+
+/**
+ * Who caused an event, recorded with every event for the audit trail. Defined here, once: it is metadata the
+ * store keeps beside each event, never read by `decide` (a command names its agent itself), and the port
+ * depends on nothing, so the domain does not define it.
+ */
 export interface Actor {
-  kind: 'agent' | 'customer' | 'channel' | 'system';
+  kind: ActorKind;
   id: string;
 }
 

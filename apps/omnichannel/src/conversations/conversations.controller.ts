@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ConversationCommand, STATUS_REASONS, StatusReason, TransferTarget } from '#domain';
+import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { ReadModels } from '#read-models';
 import { ApiCommand, ApiErrors, ApiQuery200, AuditEntry, ConversationView, TranscriptMessage } from '../http/api-docs';
 import { IdPipe } from '../http/id.pipe';
@@ -44,19 +44,13 @@ export class ConversationsController {
   @ApiCommand()
   @HttpCode(200)
   transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
-    const targets = [body.toQueueId, body.toAgentId, body.toExternalNumber].filter((t) => t !== undefined);
-    if (targets.length !== 1) {
+    const target = transferTarget(body);
+    if (!target) {
       throw new BadRequestException({
-        message: 'body must have exactly one of toQueueId, toAgentId, toExternalNumber',
+        message: `body must have exactly one of ${TRANSFER_TARGET_FIELDS.join(', ')}`,
         field: 'body',
       });
     }
-    const target: TransferTarget =
-      body.toQueueId !== undefined
-        ? { toQueueId: body.toQueueId }
-        : body.toAgentId !== undefined
-          ? { toAgentId: body.toAgentId }
-          : { toExternalNumber: body.toExternalNumber! };
     return this.run({ type: 'transfer', conversationId: id, agentId: body.agentId, target }, body.agentId);
   }
 

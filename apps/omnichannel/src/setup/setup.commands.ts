@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { Actor, AgentState, Presence, WorkstreamSettings } from '#domain';
+import { AgentState, Presence, WorkstreamSettings } from '#domain';
+import { Actor } from '#event-store';
 
 /** Operator set-up commands travel on the CQRS command bus like every other change. */
 export class ConfigureWorkstream extends Command<number> {

@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor } from '#domain';
+import { withDefaults } from '#domain';
+import { Actor } from '#event-store';
 import { ApiErrors, PresenceResult, SetUpResult } from '../http/api-docs';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
 import { WorkstreamDto } from './workstream.dto';
-import { withDefaults } from './workstream-defaults';
 
 /**
  * Set-up is an operator's act through the API, which has no authentication of its own (docs/decisions.md);

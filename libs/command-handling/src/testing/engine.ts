@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor, AgentState, ConversationCommand, Workstream, WorkstreamSettings } from '#domain';
-import { SqliteEventStore } from '#event-store';
+import { AgentState, ConversationCommand, Workstream, WorkstreamSettings } from '#domain';
+import { Actor, SqliteEventStore } from '#event-store';
 import { ManualClock } from '#clock';
 import { Cause } from '../cause';
 import { ConfigurationCommands } from '../configuration-commands';

@@ -1,35 +1,15 @@
 /** Agents: configuration, presence and the capacity holds that conversations place on them. */
-import { DomainError } from '../shared/errors';
-import { Fact, NOW, busyWith, configured, held, presence, released, stamp, T0 } from '../testing';
+import { Fact, busyWith, configured, givenAgent, held, presence, released, stamp, T0 } from '../testing';
 import { freeUnits, hasRoomFor, usedUnits } from './capacity';
-import { AgentCommand } from './commands';
-import { decideAgent } from './decide';
 import { AgentEvent } from './events';
 import { AgentState, evolveAgent } from './state';
 
 const agentAfter = (...facts: Fact[]): AgentState | undefined =>
   facts.map((f) => stamp(f, T0) as AgentEvent).reduce(evolveAgent, undefined as AgentState | undefined);
 
-const given = (...facts: Fact[]) => ({
-  when: (command: AgentCommand) => ({
-    then: (expected: Fact[]) =>
-      expect(decideAgent(command, agentAfter(...facts), NOW)).toEqual(expected.map((f) => stamp(f, NOW))),
-    thenThrows: (kind: string) => {
-      let error: unknown;
-      try {
-        decideAgent(command, agentAfter(...facts), NOW);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(DomainError);
-      expect((error as DomainError).kind).toBe(kind);
-    },
-  }),
-});
-
 describe('configure an agent', () => {
   it('a new agent', () => {
-    given()
+    givenAgent()
       .when({ type: 'configureAgent', agentId: 'a1', name: 'Agent a1', capacityUnits: 4, queueIds: ['q1', 'q2', 'q1'] })
       .then([configured('a1', 4, ['q1', 'q2'])]);
   });
@@ -59,13 +39,13 @@ describe('configure an agent', () => {
 
 describe('presence', () => {
   it('changes for a known agent', () => {
-    given(configured('a1'))
+    givenAgent(configured('a1'))
       .when({ type: 'changePresence', agentId: 'a1', status: 'busy' })
       .then([presence('a1', 'busy')]);
   });
 
   it('an unknown agent: not_found', () => {
-    given().when({ type: 'changePresence', agentId: 'a9', status: 'available' }).thenThrows('not_found');
+    givenAgent().when({ type: 'changePresence', agentId: 'a9', status: 'available' }).thenThrows('not_found');
   });
 });
 

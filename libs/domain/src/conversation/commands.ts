@@ -4,6 +4,22 @@ import { Customer } from './events';
 /** Where a transfer goes: exactly one of the three (X1–X3). */
 export type TransferTarget = { toQueueId: string } | { toAgentId: string } | { toExternalNumber: string };
 
+export const TRANSFER_TARGET_FIELDS = ['toQueueId', 'toAgentId', 'toExternalNumber'] as const;
+
+/**
+ * The target that fields as an agent desktop or a telephony system sends them name; undefined unless exactly
+ * one of them is given (undefined counts as not given).
+ */
+export const transferTarget = (
+  fields: Partial<Record<(typeof TRANSFER_TARGET_FIELDS)[number], string>>,
+): TransferTarget | undefined => {
+  const { toQueueId, toAgentId, toExternalNumber } = fields;
+  if ([toQueueId, toAgentId, toExternalNumber].filter((t) => t !== undefined).length !== 1) return undefined;
+  if (toQueueId !== undefined) return { toQueueId };
+  if (toAgentId !== undefined) return { toAgentId };
+  return { toExternalNumber: toExternalNumber! };
+};
+
 type AgentCommandName = 'pick' | 'accept' | 'reject' | 'end' | 'closeSession' | 'release' | 'resume' | 'resolve';
 /** Commands the engine sends itself when a timer falls due (actor.kind = system). */
 export const TIMER_KINDS = [
@@ -38,7 +54,7 @@ export type ConversationCommand =
 
 export type ConversationCommandType = ConversationCommand['type'];
 
-export const isTimerCommand = (
-  command: ConversationCommand,
-): command is Extract<ConversationCommand, { type: TimerKind }> =>
+export type TimerCommand = Extract<ConversationCommand, { type: TimerKind }>;
+
+export const isTimerCommand = (command: ConversationCommand): command is TimerCommand =>
   (TIMER_KINDS as readonly string[]).includes(command.type);

@@ -3,7 +3,7 @@ import { freeUnits, hasRoomFor } from '../agent/capacity';
 import { AgentState } from '../agent/state';
 import { isAsynchronous } from '../channel/channel';
 import { DomainError, forbidden, invalid, notFound } from '../shared/errors';
-import { autoCloseFor } from '../workstream/auto-close';
+import { autoCloseFor } from '../workstream/defaults';
 import { isWithinOperatingHours } from '../workstream/operating-hours';
 import { Workstream } from '../workstream/settings';
 import { hold, releaseHeld, wrapUpCapacity } from './capacity-effects';
@@ -23,6 +23,67 @@ export interface ConversationContext {
   queueIds: ReadonlySet<string>;
 }
 
+/** What a command handler loads into the context, beside the conversation: see `contextNeeds`. */
+export interface ContextNeeds {
+  /** Agents whose state the decision reads: every agent stream it may write is among them. */
+  agentIds: string[];
+  /** Queues whose existence the decision checks. */
+  queueIds: string[];
+  /** The workstream whose settings a request takes. */
+  workstreamId?: string;
+}
+
+/**
+ * What `decideConversation` reads for each command, declared beside it so the handler loads exactly that.
+ * `s.capacityHolder` is the agent whose units the conversation holds: read when the command may release them
+ * or keep them for wrap-up.
+ */
+export const contextNeeds = (command: ConversationCommand, s: ConversationState | undefined): ContextNeeds => {
+  const holder = s?.capacityHolder ? [s.capacityHolder] : [];
+  const agents = (...agentIds: string[]): ContextNeeds => ({ agentIds: [...new Set(agentIds)], queueIds: [] });
+  switch (command.type) {
+    case 'request':
+      return { agentIds: [], queueIds: [command.queueId], workstreamId: command.workstreamId };
+    case 'pick':
+    case 'assign':
+    case 'resume':
+      // The agent's membership, presence and room; the holder too, so nothing held is ever left unread.
+      return agents(command.agentId, ...holder);
+    case 'transfer': {
+      const { target } = command;
+      return {
+        agentIds: [...new Set([...('toAgentId' in target ? [target.toAgentId] : []), ...holder])],
+        queueIds: 'toQueueId' in target ? [target.toQueueId] : [],
+      };
+    }
+    case 'reject':
+    case 'end':
+    case 'closeSession':
+    case 'release':
+    case 'resolve':
+    case 'customerEnd':
+    case 'customerDisconnect':
+    case 'expireAgentDisconnect':
+    case 'expireOffer':
+    case 'expireWrapUpBlock':
+    case 'autoClose':
+      return agents(...holder);
+    case 'accept':
+    case 'agentMessage':
+    case 'customerReconnect':
+    case 'customerMessage':
+    case 'agentDisconnect':
+    case 'agentReconnect':
+    case 'expireWaiting':
+      return agents();
+  }
+};
+
+/**
+ * Every conversation command is decided here, one branch per command, each citing the transition it makes
+ * (T1–T17, X1–X3: docs/lifecycle.md). Pure: the context and `now` are all it reads; it answers the
+ * conversation events and the capacity events that go with them, or throws a DomainError.
+ */
 export const decideConversation = (command: ConversationCommand, ctx: ConversationContext, now: string): Decided[] => {
   if (command.type === 'request') return request(command, ctx, now);
   const s = ctx.conversation;

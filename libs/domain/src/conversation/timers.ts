@@ -1,7 +1,7 @@
 import { AgentState } from '../agent/state';
 import { addSeconds } from '../shared/time';
 import { releaseHeld, wrapUpCapacity } from './capacity-effects';
-import { ConversationCommand, TimerKind } from './commands';
+import { ConversationCommand, TimerCommand, TimerKind, isTimerCommand } from './commands';
 import { conversationEvent } from './events';
 import { ConversationState } from './state';
 import type { Decided } from './decided';
@@ -43,11 +43,26 @@ export const deadlines = (s: ConversationState): Deadline[] => {
 };
 
 /**
+ * A deadline that has passed is decided first. When a command meets a conversation whose deadline passed
+ * before its timer fired (a restart, a busy tick), that deadline happened first: the timer it implies must
+ * be decided before the command, which then meets the state the deadline left. Undefined when none is due.
+ */
+export const overdueTimer = (
+  command: ConversationCommand,
+  s: ConversationState | undefined,
+  now: string,
+): TimerCommand | undefined => {
+  if (!s || isTimerCommand(command)) return undefined;
+  const due = deadlines(s).find((d) => Date.parse(d.dueAt) <= Date.parse(now));
+  return due && { type: due.kind, conversationId: s.id, dueAt: due.dueAt };
+};
+
+/**
  * A timer decides only if the deadline it was set for is still the conversation's deadline and has
  * passed; otherwise it is stale (cancelled or already fired) and decides nothing, so it cannot fire twice.
  */
 export const decideTimer = (
-  command: Extract<ConversationCommand, { type: TimerKind }>,
+  command: TimerCommand,
   s: ConversationState,
   agents: ReadonlyMap<string, AgentState>,
   now: string,

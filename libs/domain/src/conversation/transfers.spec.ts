@@ -16,6 +16,7 @@ import {
   transferredToExternal,
   transferredToQueue,
 } from '../testing';
+import { transferTarget } from './commands';
 
 describe('X1 to an external number: stays active, the number becomes primary', () => {
   it.each(ALL)('%s', (channel) => {
@@ -121,4 +122,21 @@ describe('only the primary agent transfers (403)', () => {
       .when(command)
       .thenThrows('forbidden');
   });
+});
+
+describe('choosing the target: exactly one of the three fields', () => {
+  it.each([
+    [{ toQueueId: 'q2' }, { toQueueId: 'q2' }],
+    [{ toAgentId: 'a2', toQueueId: undefined }, { toAgentId: 'a2' }],
+    [{ toExternalNumber: '+45' }, { toExternalNumber: '+45' }],
+  ])('%j names %j', (fields, target) => {
+    expect(transferTarget(fields)).toEqual(target);
+  });
+
+  it.each([{}, { toQueueId: 'q2', toAgentId: 'a2' }, { toQueueId: 'q2', toAgentId: 'a2', toExternalNumber: '+45' }])(
+    '%j names none',
+    (fields) => {
+      expect(transferTarget(fields)).toBeUndefined();
+    },
+  );
 });

@@ -6,11 +6,12 @@ import { Decided } from '../conversation/decided';
 import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
 import { TimerKind } from '../conversation/commands';
 import { addSeconds } from '../shared/time';
-import { autoCloseFor } from '../workstream/auto-close';
+import { autoCloseFor } from '../workstream/defaults';
 import { Workstream, WorkstreamSettings } from '../workstream/settings';
 
 /** An event that may not say when it happened yet (`given` stamps T0, `then` stamps now). */
-export type Fact = Decided extends infer E ? (E extends Decided ? Omit<E, 'at'> & { at?: string } : never) : never;
+export type Unstamped<E> = E extends { at: string } ? Omit<E, 'at'> & { at?: string } : never;
+export type Fact = Unstamped<Decided>;
 
 export const C = 'c1';
 export const MIN = 60;
@@ -164,7 +165,8 @@ export const agentReconnected = (agentId: string) => fact('conversation.agent_re
 // ---- agent events -----------------------------------------------------------------------------
 
 type AgentData<K extends AgentEvent['type']> = Extract<AgentEvent, { type: K }>['data'];
-const agentFact = <K extends AgentEvent['type']>(type: K, data: AgentData<K>): Fact => ({ type, data }) as Fact;
+const agentFact = <K extends AgentEvent['type']>(type: K, data: AgentData<K>): Unstamped<AgentEvent> =>
+  ({ type, data }) as Unstamped<AgentEvent>;
 
 export const configured = (agentId: string, capacityUnits = 4, queueIds = ['q1', 'q2']) =>
   agentFact('agent.configured', { agentId, name: `Agent ${agentId}`, capacityUnits, queueIds });

@@ -25,7 +25,7 @@ export interface WorkstreamSettings {
   waitingInactivityTimeoutSeconds: number;
   offerTimeoutSeconds: number;
   operatingHours?: OperatingHours;
-  /** Overrides of the channel's auto-close defaults (see auto-close.ts). */
+  /** Overrides of the channel's auto-close defaults (see defaults.ts). */
   autoCloseSeconds?: AutoCloseSettings;
 }
 

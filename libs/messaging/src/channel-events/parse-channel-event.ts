@@ -1,3 +1,4 @@
+import { TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { InvalidInput, validateAs } from '../validation/validation';
 import { ChannelEvent } from './channel-event';
 import { ChannelEventEnvelopeDto, PAYLOAD_DTOS } from './channel-event.dto';
@@ -11,15 +12,11 @@ export const parseChannelEvent = (input: unknown): Parsed => {
   const event = input as ChannelEvent;
   const payload = validateAs(PAYLOAD_DTOS[event.type], event.payload, 'payload');
   if (payload.length) return { ok: false, problems: payload };
-  if (event.type === 'voice.transferred') {
-    const { toExternalNumber, toAgentId, toQueueId } = event.payload;
-    const targets = [toExternalNumber, toAgentId, toQueueId].filter((t) => t !== undefined).length;
-    if (targets !== 1) {
-      return {
-        ok: false,
-        problems: [{ field: 'payload', reason: 'must have exactly one of toExternalNumber, toAgentId, toQueueId' }],
-      };
-    }
+  if (event.type === 'voice.transferred' && !transferTarget(event.payload)) {
+    return {
+      ok: false,
+      problems: [{ field: 'payload', reason: `must have exactly one of ${TRANSFER_TARGET_FIELDS.join(', ')}` }],
+    };
   }
   return { ok: true, event };
 };

@@ -1,4 +1,4 @@
-import { Channel, ConversationCommand } from '#domain';
+import { Channel, ConversationCommand, transferTarget } from '#domain';
 import { Cause } from '#command-handling';
 import { ChannelEvent } from './channel-event';
 
@@ -31,15 +31,10 @@ export const toCommand = (event: ChannelEvent): { command: ConversationCommand; 
     case 'customer.reconnected':
       return { command: { type: 'customerReconnect', conversationId }, cause: cause('customer') };
     case 'voice.transferred': {
-      const { byAgentId, toExternalNumber, toAgentId, toQueueId } = event.payload;
-      const target =
-        toQueueId !== undefined
-          ? { toQueueId }
-          : toAgentId !== undefined
-            ? { toAgentId }
-            : { toExternalNumber: toExternalNumber! };
+      // parseChannelEvent let it through only with exactly one target.
+      const target = transferTarget(event.payload)!;
       return {
-        command: { type: 'transfer', conversationId, agentId: byAgentId, target },
+        command: { type: 'transfer', conversationId, agentId: event.payload.byAgentId, target },
         cause: cause({ kind: 'channel', id: 'telephony' }),
       };
     }

@@ -1,6 +1,9 @@
-/** Auto-close: how long a conversation may stay in a status reason, per channel, and the workstream's overrides. */
+/**
+ * A workstream's defaults: the optional settings an operator leaves out, and auto-close (how long a conversation
+ * may stay in a status reason, per channel, and the workstream's overrides).
+ */
 import { CHANNELS, Channel } from '../channel/channel';
-import { autoCloseFor } from './auto-close';
+import { WorkstreamInput, autoCloseFor, withDefaults } from './defaults';
 import { AutoCloseSettings } from './settings';
 
 const MINUTE = 60;
@@ -17,7 +20,7 @@ const DEFAULTS: [Channel, AutoCloseSettings][] = [
   ['record', {}],
 ];
 
-describe('the defaults per channel', () => {
+describe('the auto-close defaults per channel', () => {
   it.each(DEFAULTS)('%s', (channel, expected) => {
     expect(autoCloseFor(channel)).toEqual(expected);
     expect(autoCloseFor(channel, {})).toEqual(expected);
@@ -32,7 +35,7 @@ describe('the defaults per channel', () => {
   });
 });
 
-describe('overrides', () => {
+describe('auto-close overrides', () => {
   it('a number replaces the default and keeps the others', () => {
     expect(autoCloseFor('live_chat', { open: 5 * MINUTE })).toEqual({ open: 5 * MINUTE, wrap_up: 15 * MINUTE });
     expect(autoCloseFor('voice', { active: 4 * HOUR })).toEqual({ open: 30 * DAY, active: 4 * HOUR, wrap_up: DAY });
@@ -62,5 +65,55 @@ describe('overrides', () => {
     // the DTO class declares every field, so those the operator left out are own properties holding undefined.
     const fromHttp: AutoCloseSettings = { open: HOUR, active: undefined, wrap_up: undefined, waiting: undefined };
     expect(autoCloseFor('voice', fromHttp)).toEqual({ open: HOUR, active: 2 * HOUR, wrap_up: DAY });
+  });
+});
+
+describe('the optional settings', () => {
+  const required = (channel: Channel): WorkstreamInput => ({
+    channel,
+    distribution: 'push',
+    capacityUnits: 2,
+    wrapUpCapacityBlock: 'never',
+  });
+
+  it('timeouts left out get the operator defaults', () => {
+    expect(withDefaults(required('sms'))).toEqual({
+      ...required('sms'),
+      keepSameAgent: false,
+      agentDisconnectTimeoutSeconds: 5 * MINUTE,
+      waitingInactivityTimeoutSeconds: 7 * DAY,
+      offerTimeoutSeconds: MINUTE,
+    });
+  });
+
+  it('a persistent chat keeps the same agent unless told otherwise; no other channel does', () => {
+    expect(withDefaults(required('persistent_chat')).keepSameAgent).toBe(true);
+    expect(withDefaults({ ...required('persistent_chat'), keepSameAgent: false }).keepSameAgent).toBe(false);
+    for (const channel of CHANNELS.filter((c) => c !== 'persistent_chat')) {
+      expect(withDefaults(required(channel)).keepSameAgent).toBe(false);
+    }
+  });
+
+  it('given values win, and fields left undefined (as an HTTP body leaves them) get the default', () => {
+    const given = {
+      ...required('voice'),
+      agentDisconnectTimeoutSeconds: 10,
+      waitingInactivityTimeoutSeconds: undefined,
+      offerTimeoutSeconds: 20,
+      autoCloseSeconds: { active: HOUR },
+    };
+    expect(withDefaults(given)).toMatchObject({
+      agentDisconnectTimeoutSeconds: 10,
+      waitingInactivityTimeoutSeconds: 7 * DAY,
+      offerTimeoutSeconds: 20,
+      autoCloseSeconds: { active: HOUR },
+    });
+  });
+
+  it('keeps the auto-close overrides as given: the channel defaults are applied when a conversation starts', () => {
+    expect(withDefaults({ ...required('live_chat'), autoCloseSeconds: { open: null } }).autoCloseSeconds).toEqual({
+      open: null,
+    });
+    expect(withDefaults(required('live_chat'))).not.toHaveProperty('autoCloseSeconds');
   });
 });
