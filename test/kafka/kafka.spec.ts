@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Admin, Kafka } from 'kafkajs';
-import { EventStoreUnavailableError } from '#event-store';
+import { EventStoreUnavailableError, SqliteEventStore } from '#event-store';
 import { ChannelEventGateway } from '#kafka';
 import { ConversationEventRecord, HEADERS } from '#kafka';
 import { DLQ_HEADERS, DeadLetter, DeadLetterWriter } from '#kafka';
-import { TOPICS } from '#kafka';
+import { SqliteCheckpointStore, TOPICS } from '#kafka';
 import { AppProcess, pollUntil } from '../support/app-process';
 import { Scrape, parsePrometheus } from '../support/prometheus';
 import {
@@ -449,6 +449,37 @@ describe('Kafka gateway and outbox (one service)', () => {
       ),
     60_000,
   );
+});
+
+describe('clean stop (SIGTERM)', () => {
+  test('the outbox publishes what was appended before the process exits', async () => {
+    const app = await launch('clean-stop');
+    const s = await scenario(app, { agents: 1 });
+    // A burst of commands, SIGTERM as soon as the first is acknowledged: the others are in flight, appended
+    // during the drain, after the signal, and the outbox must still publish them before the process exits.
+    let stopped: ReturnType<AppProcess['stop']> | undefined;
+    const acknowledged = (
+      await Promise.all(
+        Array.from({ length: 60 }, async () => {
+          const response = await app.post('/channel-events', requested(uniqueId('conv'), s)).catch(() => undefined);
+          if (response?.status !== 202) return undefined;
+          stopped ??= app.stop();
+          return response.body.position as number;
+        }),
+      )
+    ).filter((p): p is number => p !== undefined);
+    expect(await stopped).toEqual({ code: 0, signal: null });
+
+    const store = new SqliteEventStore(app.dataDir);
+    const head = await store.headPosition();
+    await store.close();
+    const checkpoints = new SqliteCheckpointStore(app.dataDir);
+    const published = checkpoints.load(TOPICS.conversationEvents);
+    checkpoints.close();
+    expect(acknowledged.length).toBeGreaterThan(1);
+    expect(head).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(published).toBe(head);
+  }, 60_000);
 });
 
 describe('ChannelEventGateway (in process)', () => {
