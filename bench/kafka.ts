@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Admin, Consumer, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
 import { TOPICS, ensureTopics, topicSpecs } from '#kafka';
+import { kafkaOutBench } from './kafka-out';
 import { BenchServer } from './server';
 import { percentiles, round } from './stats';
 
@@ -15,9 +16,10 @@ import { percentiles, round } from './stats';
  * produce-to-visible latency percentiles.
  *
  * Env: KAFKA_BENCH_BROKERS (default KAFKA_BROKERS, else the local broker of infra/kafka, started if
- * needed), KAFKA_BENCH_RATE (events/s, default 200), KAFKA_BENCH_SECONDS (fixed-rate duration,
- * default 10), KAFKA_BENCH_BURST (events, default 5000), KAFKA_BENCH_MESSAGES (customer messages
- * per conversation, default 4).
+ * needed), KAFKA_BENCH_RATE (events/s, default 1000), KAFKA_BENCH_SECONDS (fixed-rate duration,
+ * default 10), KAFKA_BENCH_BURST (events, default 50,000), KAFKA_BENCH_MESSAGES (customer messages
+ * per conversation, default 4), KAFKA_BENCH_OUT_EVENTS (stored events published in the Kafka-out part,
+ * default 100,000).
  */
 export async function kafkaBench(): Promise<Record<string, unknown>> {
   const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
@@ -33,9 +35,10 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
-  const rate = Number(process.env.KAFKA_BENCH_RATE ?? 200);
+  const rate = Number(process.env.KAFKA_BENCH_RATE ?? 1000);
   const seconds = Number(process.env.KAFKA_BENCH_SECONDS ?? 10);
-  const burst = Number(process.env.KAFKA_BENCH_BURST ?? 5000);
+  const burst = Number(process.env.KAFKA_BENCH_BURST ?? 50_000);
+  const outEvents = Number(process.env.KAFKA_BENCH_OUT_EVENTS ?? 100_000);
   const perConversation = Number(process.env.KAFKA_BENCH_MESSAGES ?? 4);
 
   const kafka = new Kafka({ clientId: 'omnichannel-bench', brokers, logLevel: logLevel.NOTHING });
@@ -93,15 +96,19 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     for (let i = 0; i < fast.length; i += 500) await send(producer, watcher, fast.slice(i, i + 500));
     const fastResult = await watcher.settle(fast, fastStart);
 
+    const out = await kafkaOutBench(kafka, admin, outEvents);
+
     const result = {
       scenario: 'kafka',
       fixedRate: { targetEventsPerSec: rate, ...fixedResult },
       asFastAsPossible: fastResult,
+      out,
       latency: 'produce call to the caused conversation event read back from omnichannel.conversation-events.v1 (ms)',
     };
     console.error(
       `kafka bench: fixed ${rate}/s -> ${fixedResult.appliedEventsPerSec} events/s applied, p50 ${fixedResult.p50Ms} ms, p99 ${fixedResult.p99Ms} ms; ` +
-        `burst of ${burst} -> ${fastResult.appliedEventsPerSec} events/s applied, p50 ${fastResult.p50Ms} ms, p99 ${fastResult.p99Ms} ms`,
+        `burst of ${burst} -> ${fastResult.appliedEventsPerSec} events/s applied, p50 ${fastResult.p50Ms} ms, p99 ${fastResult.p99Ms} ms; ` +
+        `out: ${out.publishedEventsPerSec} events/s published`,
     );
     return result;
   } finally {

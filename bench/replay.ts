@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { toNewEvent } from '#event-envelope';
 import { DomainEvent, agentEvent, conversationEvent, streamOf } from '#domain';
 import { Actor, AppendRequest, SqliteEventStore } from '#event-store';
-import { allProjections, openReadModelDb, rebuild } from '#read-models';
+import { allProjections, openScratchReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
 
 const AGENTS = 200;
@@ -49,7 +49,7 @@ const lifecycle = (i: number, at: string): DomainEvent[] => {
 };
 
 /** Writes about `events` events straight into a fresh embedded store, in large atomic batches. */
-const seed = async (store: SqliteEventStore, events: number): Promise<number> => {
+export const seed = async (store: SqliteEventStore, events: number): Promise<number> => {
   const actor: Actor = { kind: 'agent', id: 'seed' };
   const at = '2026-11-21T10:00:00.000Z';
   const setup: DomainEvent[] = Array.from({ length: AGENTS }, (_, a) =>
@@ -98,7 +98,7 @@ export async function replayBench(events: number): Promise<Record<string, unknow
     }
     const readSeconds = (performance.now() - readStarted) / 1000;
 
-    const db = openReadModelDb(join(dir, 'rebuilt'));
+    const db = openScratchReadModelDb(join(dir, 'rebuilt'));
     const rebuilt = await rebuild(store, db, allProjections);
     db.close();
     const readRate = read / readSeconds;

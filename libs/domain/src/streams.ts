@@ -4,17 +4,15 @@ import { QueueEvent } from './queue/queue';
 import { WorkstreamEvent } from './workstream/events';
 
 /**
- * Ids may hold `:` (contract), stream names may not (KurrentDB's append API takes letters, digits, `_`, `.`, `-`):
- * `_` becomes `__` and `:` becomes `_.`, which keeps every id's stream distinct.
+ * One stream per conversation, agent, workstream and queue (docs/architecture.md), named by the id
+ * as it is: KurrentDB takes any stream name but an empty one or `$$` (`StreamNameValidator.cs`), so
+ * ids with `:` need no escaping.
  */
-const safe = (id: string) => id.replace(/[_:]/g, (c) => (c === '_' ? '__' : '_.'));
-
-/** One stream per conversation, agent, workstream and queue (docs/architecture.md). */
 export const streams = {
-  conversation: (id: string) => `conversation-${safe(id)}`,
-  agent: (id: string) => `agent-${safe(id)}`,
-  workstream: (id: string) => `workstream-${safe(id)}`,
-  queue: (id: string) => `queue-${safe(id)}`,
+  conversation: (id: string) => `conversation-${id}`,
+  agent: (id: string) => `agent-${id}`,
+  workstream: (id: string) => `workstream-${id}`,
+  queue: (id: string) => `queue-${id}`,
 };
 
 export type DomainEvent = ConversationEvent | AgentEvent | WorkstreamEvent | QueueEvent;

@@ -1,12 +1,12 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
 import { BatchHandler, EventStoreUnavailableError, StoredEvent, Subscription } from '#event-store';
 import { isUnavailable, normalize } from './errors';
-import { toStoredEvent } from './event-mapping';
+import { SkippedEvent, readFromAll } from './event-mapping';
 import { RetryPolicy, backoffDelay, sleep } from './retry';
 
 export interface AllSubscriptionOptions {
   /** Opens the client's catch-up subscription to `$all` after `position` (0: from the start). */
-  open(position: number): AllStreamSubscription;
+  open(position: number): Promise<AllStreamSubscription>;
   /** Most events handed to one handler call; also the client stream's buffer (high-water mark). */
   batchSize: number;
   retry: RetryPolicy;
@@ -15,6 +15,8 @@ export interface AllSubscriptionOptions {
   /** The server confirmed the subscription, or a batch was delivered: it is reachable. */
   onReachable(): void;
   onStopped(subscription: AllSubscription): void;
+  /** An event left out: another writer's, or one of ours that cannot be mapped. */
+  onSkipped(skipped: SkippedEvent): void;
 }
 
 type Outcome =
@@ -62,7 +64,7 @@ export class AllSubscription implements Subscription {
       let outcome: Outcome;
       let subscription: AllStreamSubscription | undefined;
       try {
-        subscription = this.options.open(this.position);
+        subscription = await this.options.open(this.position);
         outcome = await this.pump(subscription, () => (retries = 0));
       } catch (error) {
         outcome = { kind: 'failed', error };
@@ -135,11 +137,15 @@ export class AllSubscription implements Subscription {
       batch.length < this.options.batchSize &&
       (item = subscription.read() as AllStreamResolvedEvent | null) !== null
     ) {
-      const recorded = item.event;
-      // The server-side filter already excludes system events; links are never resolved.
-      if (!recorded || recorded.type.startsWith('$')) continue;
-      const event = toStoredEvent(recorded, true);
-      // At or before the resume point: delivered already (positions from $all are inclusive).
+      // Links are never resolved, so every item carries its event.
+      if (!item.event) continue;
+      const read = readFromAll(item.event);
+      if (read.kind !== 'ours') {
+        this.options.onSkipped(read);
+        continue;
+      }
+      const event = read.event;
+      // At or before the resume point: delivered already.
       if (event.position <= cursor) continue;
       cursor = event.position;
       batch.push(event);

@@ -11,6 +11,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { ExpectedRevision, WrongExpectedRevisionError } from '#event-store';
 import { toSafeNumber } from './event-mapping';
+import { notLeaderOf } from './not-leader';
 
 /** gRPC status codes that say "not now" (`@grpc/grpc-js` `status`): UNAVAILABLE, DEADLINE_EXCEEDED. */
 const TRANSIENT_GRPC_CODES = new Set([14, 4]);
@@ -24,9 +25,13 @@ export function normalize(error: unknown): unknown {
   return error instanceof Error ? convertToCommandError(error) : error;
 }
 
-/** The server could not be reached or did not answer in time: the caller may retry. */
+/**
+ * The server could not be reached or did not answer in time, or the node is not the leader: the
+ * caller may retry.
+ */
 export function isUnavailable(error: unknown): boolean {
   const e = normalize(error);
+  if (notLeaderOf(e)) return true;
   if (
     e instanceof UnavailableError ||
     e instanceof DeadlineExceededError ||

@@ -77,17 +77,43 @@ function decodeData(event: RecordedEvent): Record<string, unknown> {
 }
 
 /**
- * Our envelope when present; otherwise an event written by someone else, whose JSON-object metadata
- * is passed through as is (and `{}` when it is not a JSON object).
+ * Our envelope when present (and it must then decode to an object); otherwise an event written by
+ * someone else, whose JSON-object metadata is passed through as is (and `{}` when it is not one).
  */
 export function decodeMetadata(metadata: unknown): EventMetadata {
   if (!isPlainObject(metadata)) return {} as EventMetadata;
+  if (!(METADATA_KEY in metadata)) return metadata as EventMetadata;
   const encoded = metadata[METADATA_KEY];
-  if (typeof encoded === 'string') {
-    const decoded: unknown = JSON.parse(encoded);
-    if (isPlainObject(decoded)) return decoded as EventMetadata;
+  const decoded: unknown = typeof encoded === 'string' ? JSON.parse(encoded) : undefined;
+  if (!isPlainObject(decoded)) throw new Error(`${METADATA_KEY} is not the JSON text of an object`);
+  return decoded as EventMetadata;
+}
+
+/** How an event read from `$all` is handled: delivered, skipped as another writer's, or skipped as unreadable. */
+export type FromAll =
+  | { kind: 'ours'; event: StoredEvent }
+  | { kind: 'foreign' }
+  | { kind: 'unreadable'; streamId: string; eventId: string; type: string; reason: string };
+
+/** An event `$all` readers and subscriptions leave out. */
+export type SkippedEvent = Exclude<FromAll, { kind: 'ours' }>;
+
+/**
+ * `$all` holds whatever any writer put in the database; only events carrying our metadata
+ * envelope are ours. System events (`$` types) and other writers' events are skipped. One of ours
+ * that cannot be mapped (a malformed envelope, a position that is not one number: a legacy TCP
+ * transaction's, or 2^64 − 1 when the server does not know it) is skipped too, and reported, so
+ * that one bad record never stops the projections.
+ */
+export function readFromAll(recorded: RecordedEvent): FromAll {
+  if (recorded.type.startsWith('$')) return { kind: 'foreign' };
+  if (!isPlainObject(recorded.metadata) || !(METADATA_KEY in recorded.metadata)) return { kind: 'foreign' };
+  try {
+    return { kind: 'ours', event: toStoredEvent(recorded, true) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { kind: 'unreadable', streamId: recorded.streamId, eventId: recorded.id, type: recorded.type, reason };
   }
-  return metadata as EventMetadata;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

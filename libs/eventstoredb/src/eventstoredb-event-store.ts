@@ -13,7 +13,8 @@ import type {
   AppendStreamRequest,
   AppendStreamState,
   Filter,
-  ResolvedEvent,
+  Position,
+  RecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import {
   AppendRequest,
@@ -28,14 +29,24 @@ import {
 } from '#event-store';
 import { AllSubscription } from './all-subscription';
 import { isStreamNotFound, isUnavailable, isUnsupported, normalize, toWrongExpectedRevision } from './errors';
-import { fromPortPosition, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
+import { SkippedEvent, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
+import { Endpoint, atEndpoint, notLeaderOf } from './not-leader';
+import { ServerCapabilities, UnsupportedServerError, assertSupportedServer } from './server-check';
 import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
 
-/** The part of `KurrentDBClient` this adapter uses (a seam for unit tests). */
+/**
+ * The part of `KurrentDBClient` this adapter uses (a seam for unit tests). `capabilities` is the
+ * client's cached `ServerFeatures` answer, declared `protected` in 1.3.1's
+ * `dist/Client/index.d.ts` (the client is pinned exactly, see docs/eventstoredb.md); the adapter
+ * reads it at start to refuse a server without multi-stream appends.
+ */
 export type KurrentClient = Pick<
   KurrentDBClient,
   'appendToStream' | 'multiStreamAppend' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
->;
+> & { readonly capabilities: Promise<ServerCapabilities> };
+
+/** Opens a client: to the configured server, or, after a follower named it, to the leader. */
+export type KurrentConnector = (leader?: Endpoint) => KurrentClient;
 
 export interface EventStoreDbOptions {
   /** Retries of reads (readStream, readAll, headPosition) while the server is unavailable. */
@@ -46,6 +57,8 @@ export interface EventStoreDbOptions {
   subscriptionBatchSize?: number;
   /** Told about every unavailable-server error, including the ones that are retried. */
   onUnavailable?: (error: unknown) => void;
+  /** Where events of ours that cannot be read are reported; `console` by default. */
+  logger?: { warn(message: string): void };
 }
 
 /** Same shape as the app's `ComponentHealth`, so `readiness.register('eventStore', () => store.health())` fits. */
@@ -57,6 +70,10 @@ export interface EventStoreHealth {
 /** The server-side `$all` filter: event types starting with `$` are system events (and link events, `$>`). */
 const SYSTEM_EVENTS_FILTER: Filter = excludeSystemEvents();
 const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
+/** Followers naming a leader that is not (yet) one, in a row, before an append gives up as unavailable. */
+const MAX_LEADER_REDIRECTS = 3;
+/** Events read backwards per page while looking for the head. */
+const HEAD_PAGE = 20;
 
 /**
  * The event store on KurrentDB (EventStoreDB's successor) through `@kurrent/kurrentdb-client`.
@@ -64,26 +81,63 @@ const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
  * `multiStreamAppend`, which needs KurrentDB 25.1 or later (see docs/eventstoredb.md).
  */
 export class EventStoreDbEventStore implements EventStore {
+  private readonly connect: KurrentConnector;
   private readonly client: KurrentClient;
+  /** Where multi-stream appends go after a follower named the leader; the main client until then. */
+  private writer: { endpoint: string; client: KurrentClient } | undefined;
   private readonly readRetry: RetryPolicy;
   private readonly subscriptionRetry: RetryPolicy;
   private readonly batchSize: number;
   private readonly onUnavailable?: (error: unknown) => void;
+  private readonly logger: { warn(message: string): void };
   private readonly subscriptions = new Set<AllSubscription>();
   private closing: Promise<void> | undefined;
   private failure: { error: unknown; since: Date } | undefined;
+  private serverCheck: Promise<void> | undefined;
+  private unsupported: UnsupportedServerError | undefined;
+  /** Events `$all` readers and subscriptions left out, by kind (see `readFromAll`). */
+  readonly skippedEvents = { foreign: 0, unreadable: 0 };
 
   /** `connectionString`: e.g. `kurrentdb://localhost:2113?tls=false` (`esdb://` is accepted too). */
   constructor(connectionString: string, options?: EventStoreDbOptions);
   /** Over an existing client (tests); the store disposes it on close(). */
   constructor(client: KurrentClient, options?: EventStoreDbOptions);
-  constructor(connection: string | KurrentClient, options: EventStoreDbOptions = {}) {
-    this.client =
-      typeof connection === 'string' ? KurrentDBClient.connectionString(modernScheme(connection)) : connection;
+  /** Over a connector (tests of leader changes); the store disposes what it opened on close(). */
+  constructor(connect: KurrentConnector, options?: EventStoreDbOptions);
+  constructor(connection: string | KurrentClient | KurrentConnector, options: EventStoreDbOptions = {}) {
+    if (typeof connection === 'string') {
+      const connectionString = modernScheme(connection);
+      this.connect = (leader) =>
+        KurrentDBClient.connectionString(
+          leader ? atEndpoint(connectionString, leader) : connectionString,
+        ) as unknown as KurrentClient;
+    } else if (typeof connection === 'function') {
+      this.connect = connection;
+    } else {
+      this.connect = () => connection;
+    }
+    this.client = this.connect();
     this.readRetry = options.readRetry ?? DEFAULT_READ_RETRY;
     this.subscriptionRetry = options.subscriptionRetry ?? DEFAULT_SUBSCRIPTION_RETRY;
     this.batchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
     this.onUnavailable = options.onUnavailable;
+    this.logger = options.logger ?? console;
+  }
+
+  /**
+   * Resolves once the server is known to offer what the adapter needs (KurrentDB 25.1+), and
+   * rejects with `UnsupportedServerError` naming the minimum version otherwise. Every call awaits
+   * it first, so an old server is refused on the first call of any kind, not on the first
+   * multi-stream command; start-up may await it to fail at once. Only that verdict is remembered:
+   * after any other failure (an unreachable server) the next call asks again.
+   */
+  verifyServer(): Promise<void> {
+    this.serverCheck ??= assertSupportedServer(this.client.capabilities).catch((error: unknown) => {
+      if (error instanceof UnsupportedServerError) this.unsupported = error;
+      else this.serverCheck = undefined;
+      throw error;
+    });
+    return this.serverCheck;
   }
 
   // ---- health ------------------------------------------------------------------------------
@@ -95,7 +149,7 @@ export class EventStoreDbEventStore implements EventStore {
    * keeps re-subscribing while the server is away, keeps it current.
    */
   isHealthy(): boolean {
-    return this.failure === undefined && !this.closing;
+    return this.failure === undefined && !this.unsupported && !this.closing;
   }
 
   /** The latest unavailable-server error, while the store is unhealthy. */
@@ -105,6 +159,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   health(): EventStoreHealth {
     if (this.closing) return { healthy: false, detail: 'closed' };
+    if (this.unsupported) return { healthy: false, detail: this.unsupported.message };
     if (!this.failure) return { healthy: true };
     const { error, since } = this.failure;
     return { healthy: false, detail: `KurrentDB unavailable since ${since.toISOString()}: ${messageOf(error)}` };
@@ -127,6 +182,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const expectedFor = expectedRevisionLookup(requests);
     try {
+      await this.verifyServer();
       const result =
         writes.length === 0
           ? await this.check(checks)
@@ -136,6 +192,7 @@ export class EventStoreDbEventStore implements EventStore {
       this.markAvailable();
       return result;
     } catch (error) {
+      if (error instanceof EventStoreUnavailableError) throw error;
       const wrong = error instanceof WrongExpectedRevisionError ? error : toWrongExpectedRevision(error, expectedFor);
       if (wrong) {
         this.markAvailable();
@@ -159,6 +216,13 @@ export class EventStoreDbEventStore implements EventStore {
     const result = await this.client.appendToStream(streamId, events.map(toEventData), {
       streamState: toStreamState(expectedRevision),
     });
+    if (!result.success) {
+      // `throwOnAppendFailure=false` in the connection string makes the client resolve a conflict
+      // instead of throwing, with a revision that cannot be trusted (client 1.3.1 `batchAppend.js`:
+      // `BigInt(hasCurrentStreamRevision())`), so the actual revision is read back.
+      const last = await this.lastEvent(streamId);
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, last ? last.revision : 'no_stream');
+    }
     const revision = toSafeNumber(result.nextExpectedRevision, 'stream revision');
     // The write's commit position: the log position of its last event (the TransactionEnd
     // prepare); servers report it as both halves, older ones only as `commit`.
@@ -168,19 +232,55 @@ export class EventStoreDbEventStore implements EventStore {
     return { position, revisions: { [streamId]: revision } };
   }
 
-  /** All or nothing: one AppendSession transaction on the server (KurrentDB 25.1+). */
+  /**
+   * All or nothing: one AppendSession transaction on the server (KurrentDB 25.1+). Only the leader
+   * takes it; a follower refuses without writing and names the leader (see `notLeaderOf`), so
+   * the append is sent again there, and later ones go straight to it.
+   */
   private async appendMany(requests: AppendRequest[]): Promise<AppendResult> {
     const sessions: AppendStreamRequest[] = requests.map(({ streamId, expectedRevision, events }) => ({
       streamName: streamId,
       expectedState: toStreamState(expectedRevision),
       events: events.map(toEventData),
     }));
-    const result = await this.client.multiStreamAppend(sessions);
-    const revisions: Record<string, number> = {};
-    for (const { streamName, revision } of result.responses)
-      revisions[streamName] = toSafeNumber(revision, 'stream revision');
-    // The session's commit position: the log position of its last event.
-    return { position: toSafeNumber(result.position, 'log position'), revisions };
+    for (let redirects = 0; ; redirects++) {
+      const client = this.writer?.client ?? this.client;
+      try {
+        const result = await client.multiStreamAppend(sessions);
+        const revisions: Record<string, number> = {};
+        for (const { streamName, revision } of result.responses)
+          revisions[streamName] = toSafeNumber(revision, 'stream revision');
+        // The session's commit position: the log position of its last event.
+        return { position: toSafeNumber(result.position, 'log position'), revisions };
+      } catch (error) {
+        const leader = notLeaderOf(error);
+        if (leader && redirects < MAX_LEADER_REDIRECTS) {
+          // Named again: an election may still be settling.
+          if (redirects > 0) await sleep(backoffDelay(this.readRetry, redirects - 1));
+          await this.redirectWrites(leader);
+          continue;
+        }
+        if (leader) {
+          this.markUnavailable(error);
+          throw new EventStoreUnavailableError(
+            `append refused: no KurrentDB node took it as leader (last named: ${leader.host}:${leader.port}); nothing was written`,
+            error,
+          );
+        }
+        // The leader we were sent to is gone: the next append starts over from the configured server.
+        if (client === this.writer?.client && isUnavailable(error)) await this.redirectWrites(undefined);
+        throw error;
+      }
+    }
+  }
+
+  private async redirectWrites(leader: Endpoint | undefined): Promise<void> {
+    const endpoint = leader && `${leader.host}:${leader.port}`;
+    // Concurrent appends refused by the same follower all name the same leader: one client for it.
+    if (this.writer?.endpoint === endpoint) return;
+    const previous = this.writer?.client;
+    this.writer = leader ? { endpoint: endpoint!, client: this.connect(leader) } : undefined;
+    if (previous && previous !== this.client) await previous.dispose();
   }
 
   /** Requests without events only check revisions: a point-in-time read, nothing to write. */
@@ -214,32 +314,63 @@ export class EventStoreDbEventStore implements EventStore {
     });
   }
 
+  /**
+   * Pages on when what the server returned was all left out (other writers' events, see
+   * `readFromAll`), so a page is empty only at the end of `$all`.
+   */
   readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     if (maxCount <= 0) return Promise.resolve([]);
     return this.read('readAll', async () => {
-      // `$all` reads include the event at fromPosition: read one more and drop what is not after.
-      const events = await collectAll(
-        this.client.readAll({
-          fromPosition: afterPosition > 0 ? fromPortPosition(afterPosition) : START,
-          direction: FORWARDS,
-          maxCount: maxCount + 1,
-          filter: SYSTEM_EVENTS_FILTER,
-        }),
-      );
-      return events.filter((event) => event.position > afterPosition).slice(0, maxCount);
+      const events: StoredEvent[] = [];
+      let from: Position | typeof START = afterPosition > 0 ? fromPortPosition(afterPosition) : START;
+      for (;;) {
+        // `$all` reads include the event at fromPosition: read one more and drop what is not after.
+        const page = await recordedOf(
+          this.client.readAll({
+            fromPosition: from,
+            direction: FORWARDS,
+            maxCount: maxCount + 1,
+            filter: SYSTEM_EVENTS_FILTER,
+          }),
+        );
+        for (const recorded of page) {
+          if (from !== START && samePosition(recorded.position, from)) continue;
+          const event = this.ours(recorded, true);
+          if (event && event.position > afterPosition) events.push(event);
+        }
+        const last = page[page.length - 1]?.position;
+        if (events.length >= maxCount || page.length <= maxCount || !last) return events.slice(0, maxCount);
+        from = last;
+      }
     });
   }
 
   /**
-   * The newest event a subscription would deliver, hence read with the same system-event filter:
-   * a head at a system event's position would never be "reached" by a subscriber.
+   * The newest event a subscription would deliver, hence read with the same system-event filter
+   * and skipping what subscriptions leave out: the projection runner waits at start-up for its
+   * position to reach the head, and would wait for ever on an event it is never given.
    */
   headPosition(): Promise<number> {
     return this.read('headPosition', async () => {
-      const [newest] = await collectAll(
-        this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter: SYSTEM_EVENTS_FILTER }),
-      );
-      return newest ? newest.position : 0;
+      let from: Position | typeof END = END;
+      for (;;) {
+        // Backward reads exclude the event at fromPosition (KurrentDB `ReaderIndex/AllReader.cs`: records ending at or before it).
+        const page = await recordedOf(
+          this.client.readAll({
+            fromPosition: from,
+            direction: BACKWARDS,
+            maxCount: HEAD_PAGE,
+            filter: SYSTEM_EVENTS_FILTER,
+          }),
+        );
+        for (const recorded of page) {
+          const event = this.ours(recorded, false);
+          if (event) return event.position;
+        }
+        const last = page[page.length - 1]?.position;
+        if (page.length < HEAD_PAGE || !last) return 0;
+        from = last;
+      }
     });
   }
 
@@ -248,16 +379,20 @@ export class EventStoreDbEventStore implements EventStore {
     const subscription = new AllSubscription(
       afterPosition,
       {
-        open: (position) =>
-          this.client.subscribeToAll(
+        open: async (position) => {
+          await this.verifyServer();
+          // Subscriptions start after fromPosition; the loop drops anything at or before it all the same.
+          return this.client.subscribeToAll(
             { fromPosition: position > 0 ? fromPortPosition(position) : START, filter: SYSTEM_EVENTS_FILTER },
             { highWaterMark: this.batchSize },
-          ),
+          );
+        },
         batchSize: this.batchSize,
         retry: this.subscriptionRetry,
         onUnavailable: (error) => this.markUnavailable(error),
         onReachable: () => this.markAvailable(),
         onStopped: (stopped) => this.subscriptions.delete(stopped),
+        onSkipped: (skipped) => this.skipped(skipped),
       },
       handler,
       onError,
@@ -269,6 +404,7 @@ export class EventStoreDbEventStore implements EventStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.redirectWrites(undefined);
       await this.client.dispose();
     })();
     return this.closing;
@@ -281,6 +417,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       this.assertOpen();
       try {
+        await this.verifyServer();
         const result = await operation();
         this.markAvailable();
         return result;
@@ -295,6 +432,23 @@ export class EventStoreDbEventStore implements EventStore {
         }
         await sleep(backoffDelay(this.readRetry, attempt - 1));
       }
+    }
+  }
+
+  /** The event, when it is one of ours; otherwise counted (when `report`) and left out. */
+  private ours(recorded: RecordedEvent, report: boolean): StoredEvent | undefined {
+    const read = readFromAll(recorded);
+    if (read.kind === 'ours') return read.event;
+    if (report) this.skipped(read);
+    return undefined;
+  }
+
+  private skipped(skipped: SkippedEvent): void {
+    this.skippedEvents[skipped.kind]++;
+    if (skipped.kind === 'unreadable') {
+      this.logger.warn(
+        `KurrentDB: skipped event ${skipped.eventId} (${skipped.type}) in ${skipped.streamId}, which cannot be read: ${skipped.reason}`,
+      );
     }
   }
 
@@ -376,10 +530,12 @@ function expectedRevisionLookup(requests: AppendRequest[]): (streamId: string) =
   return (streamId) => byStream.get(streamId.toLowerCase());
 }
 
-async function collectAll(events: AsyncIterable<AllStreamResolvedEvent | ResolvedEvent>): Promise<StoredEvent[]> {
-  const stored: StoredEvent[] = [];
-  for await (const resolved of events) {
-    if (resolved.event && !resolved.event.type.startsWith('$')) stored.push(toStoredEvent(resolved.event, true));
-  }
-  return stored;
+async function recordedOf(events: AsyncIterable<AllStreamResolvedEvent>): Promise<RecordedEvent[]> {
+  const recorded: RecordedEvent[] = [];
+  for await (const resolved of events) if (resolved.event) recorded.push(resolved.event);
+  return recorded;
+}
+
+function samePosition(a: Position | undefined, b: Position): boolean {
+  return a !== undefined && a.commit === b.commit && a.prepare === b.prepare;
 }

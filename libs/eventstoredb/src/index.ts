@@ -1,3 +1,11 @@
 export { EventStoreDbEventStore } from './eventstoredb-event-store';
-export type { EventStoreDbOptions, EventStoreHealth, KurrentClient } from './eventstoredb-event-store';
+export type {
+  EventStoreDbOptions,
+  EventStoreHealth,
+  KurrentClient,
+  KurrentConnector,
+} from './eventstoredb-event-store';
+export type { SkippedEvent } from './event-mapping';
+export type { Endpoint } from './not-leader';
 export type { RetryPolicy } from './retry';
+export { MINIMUM_SERVER_VERSION, UnsupportedServerError } from './server-check';

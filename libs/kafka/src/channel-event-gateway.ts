@@ -41,14 +41,14 @@ export interface GatewayStats {
 
 type Outcome = { kind: 'applied'; duplicate: boolean } | { kind: 'rejected'; rejection: Rejection };
 
-/** Records taken from a batch at a time: conversations within a chunk are applied concurrently. */
-const CHUNK = 200;
+/** Conversations applied at once within a partition's batch: enough for appends to share group commits. */
+const IN_FLIGHT = 256;
 
 /**
  * Channel events in: consumes omnichannel.channel-events.v1 in a consumer group and applies each
  * event through the command path. At least once in, exactly once in effect:
- * - a partition's records are taken in chunks; within a chunk, different conversations (keys) are applied
- *   concurrently and one conversation's records strictly one after another (key = conversationId), so a
+ * - within a partition's fetched batch, different conversations (keys) are applied concurrently (a sliding
+ *   window) and one conversation's records strictly one after another (key = conversationId), so a
  *   conversation's events are applied in the order the adapter produced them;
  * - an offset is committed only after its record's command resolved (its events are durably
  *   appended) or its dead letter was acknowledged; after a crash the uncommitted records are
@@ -183,71 +183,82 @@ export class ChannelEventGateway {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
+    const { topic, partition, messages } = batch;
     const live = () => isRunning() && !isStale() && !this.stopping;
-    const commitEveryRecords = this.options.commitEveryRecords ?? 100;
+    const commitEveryRecords = this.options.commitEveryRecords ?? 1_000;
     const commitEveryMs = this.options.commitEveryMs ?? 1_000;
-    let resolved: string | undefined;
-    let committed: string | undefined;
-    let uncommitted = 0;
+    const done = new Uint8Array(messages.length);
+    let prefix = 0;
+    let committed = 0;
     let lastCommit = Date.now();
-    const commit = async () => {
-      if (resolved === undefined || resolved === committed) return;
-      const offset = (BigInt(resolved) + 1n).toString();
+    let commits: Promise<void> = Promise.resolve();
+    // Commits run one after another, each up to the longest done prefix at the time it starts.
+    const commitPrefix = async () => {
+      if (prefix === committed) return;
+      const upTo = prefix;
+      const offset = (BigInt(messages[upTo - 1].offset) + 1n).toString();
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
-      committed = resolved;
-      uncommitted = 0;
-      lastCommit = Date.now();
+      committed = upTo;
+    };
+    const commit = () => (commits = commits.then(commitPrefix, commitPrefix));
+    const finished = (index: number) => {
+      done[index] = 1;
+      if (index !== prefix) return;
+      while (prefix < messages.length && done[prefix]) prefix++;
+      resolveOffset(messages[prefix - 1].offset);
+      if (prefix - committed >= commitEveryRecords || Date.now() - lastCommit >= commitEveryMs) {
+        lastCommit = Date.now();
+        commit().catch((error) => this.commitFailed(topic, partition, messages[prefix - 1].offset, error));
+      }
     };
     try {
-      for (let start = 0; start < batch.messages.length && live(); start += CHUNK) {
-        const chunk = batch.messages.slice(start, start + CHUNK);
-        const done = await this.processChunk(topic, partition, chunk, live, heartbeat);
-        if (done > 0) {
-          resolved = chunk[done - 1].offset;
-          resolveOffset(resolved);
-          uncommitted += done;
-        }
-        if (done < chunk.length) break;
-        if (uncommitted >= commitEveryRecords || Date.now() - lastCommit >= commitEveryMs) await commit();
-        await heartbeat();
-      }
+      await this.processBatch(topic, partition, messages, live, heartbeat, finished);
     } finally {
-      await commit().catch((error) =>
-        this.options.logger.warn(
-          `could not commit ${topic}[${partition}] up to offset ${resolved} (${describeError(error)}): those records will be delivered again`,
-        ),
-      );
+      await commit().catch((error) => this.commitFailed(topic, partition, messages[prefix - 1]?.offset, error));
     }
   }
 
+  private commitFailed(topic: string, partition: number, offset: string | undefined, error: unknown): void {
+    this.options.logger.warn(
+      `could not commit ${topic}[${partition}] up to offset ${offset} (${describeError(error)}): those records will be delivered again`,
+    );
+  }
+
   /**
-   * Records of different conversations (keys) run concurrently, one conversation's records one after another.
-   * Returns how many records from the start of the chunk are done: only that prefix may be committed.
+   * A sliding window over the fetched batch: up to `IN_FLIGHT` conversations (record keys) are applied at once,
+   * taken in order of their first record, each one's records strictly one after another. A freed slot takes the
+   * next conversation at once (no barrier between groups of records), so appends keep sharing group commits.
+   * `finished(index)` is called as each record is done; only the done prefix of the batch is ever committed.
    */
-  private async processChunk(
+  private async processBatch(
     topic: string,
     partition: number,
-    chunk: KafkaMessage[],
+    messages: KafkaMessage[],
     live: () => boolean,
     heartbeat: () => Promise<void>,
-  ): Promise<number> {
+    finished: (index: number) => void,
+  ): Promise<void> {
     const byKey = new Map<string, number[]>();
-    chunk.forEach((message, index) => {
+    messages.forEach((message, index) => {
       const key = message.key?.toString('utf8') ?? '';
-      byKey.set(key, [...(byKey.get(key) ?? []), index]);
+      const indexes = byKey.get(key);
+      if (indexes) indexes.push(index);
+      else byKey.set(key, [index]);
     });
-    const done = chunk.map(() => false);
-    await Promise.all(
-      [...byKey.values()].map(async (indexes) => {
-        for (const index of indexes) {
-          if (!live() || !(await this.process(topic, partition, chunk[index], live, heartbeat))) return;
-          done[index] = true;
+    const keys = byKey.values();
+    const worker = async () => {
+      for (let next = keys.next(); !next.done; next = keys.next()) {
+        for (const index of next.value) {
+          if (!live() || !(await this.process(topic, partition, messages[index], live, heartbeat))) return;
+          finished(index);
         }
-      }),
-    );
-    const firstUndone = done.indexOf(false);
-    return firstUndone < 0 ? chunk.length : firstUndone;
+        await heartbeat();
+      }
+    };
+    // Every worker ends before the batch does (a failed heartbeat must not leave others applying a stale batch).
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(IN_FLIGHT, byKey.size) }, worker));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Applies or dead-letters one record; false if the consumer stopped first (the record is left for redelivery). */

@@ -16,3 +16,17 @@ export const openReadModelDb = (directory: string, file = 'read-models.sqlite'):
   db.pragma('busy_timeout = 5000');
   return db;
 };
+
+/**
+ * A throw-away place for a rebuild (replay): nobody reads it concurrently and a crash just means replaying
+ * again, so pages are written once (no WAL copy, no sync); the rollback journal stays, in memory, so a failed
+ * batch still rolls back.
+ */
+export const openScratchReadModelDb = (directory: string, file = 'read-models.sqlite'): Db => {
+  mkdirSync(directory, { recursive: true });
+  const db = new Database(join(directory, file));
+  db.pragma('journal_mode = MEMORY');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  return db;
+};

@@ -16,8 +16,8 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     {
       provide: EVENT_STORE,
       inject: [CONFIG, Metrics],
-      useFactory: (config: Config, metrics: Metrics): EventStore =>
-        meteredEventStore(createEventStore(config), metrics),
+      useFactory: async (config: Config, metrics: Metrics): Promise<EventStore> =>
+        meteredEventStore(await createEventStore(config), metrics),
     },
     {
       provide: CLOCK,

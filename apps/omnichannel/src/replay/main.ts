@@ -3,18 +3,26 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '#event-store';
-import { ReadModels, allProjections, capacityView, compareReadModels, openReadModelDb, rebuild } from '#read-models';
+import {
+  ReadModels,
+  allProjections,
+  capacityView,
+  compareReadModels,
+  openScratchReadModelDb,
+  rebuild,
+} from '#read-models';
 import { readConfig } from '../config';
 import { createEventStore } from '../engine/event-store.factory';
 import { USAGE, parseReplayOptions } from './options';
+import { ReplayProgress } from './progress';
 
 /** `npm run replay`: the auditor's and operator's tool (README, "Replay, for audits"). */
 async function main(): Promise<void> {
   const options = parseReplayOptions(process.argv.slice(2));
   const config = readConfig();
-  const store = createEventStore(config);
+  const store = await createEventStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'omnichannel-replay-'));
-  const db = openReadModelDb(scratch);
+  const db = openScratchReadModelDb(scratch);
   try {
     if (options.conversation || options.until) {
       const progress = await rebuild(store, db, allProjections, { until: options.until });
@@ -56,12 +64,13 @@ async function compareWithLive(store: EventStore, db: Database.Database, dataDir
   const livePosition = live
     ? ((live.prepare('SELECT MIN(position) AS p FROM checkpoints').get() as { p: number | null }).p ?? 0)
     : undefined;
+  const target = livePosition ?? (await store.headPosition());
+  const bar = new ReplayProgress(process.stderr, target);
   const progress = await rebuild(store, db, allProjections, {
     until: livePosition === undefined ? undefined : (e) => e.position <= livePosition,
-    onProgress: (p) =>
-      process.stderr.write(`\rreplayed ${p.events} events to position ${p.position}, ${p.eventsPerSecond} events/s`),
+    onProgress: (p) => bar.update(p),
   });
-  process.stderr.write('\n');
+  bar.done(progress);
   console.log(
     `rebuilt every read model from ${progress.events} events in ${progress.seconds.toFixed(2)} s (${progress.eventsPerSecond} events/s)`,
   );

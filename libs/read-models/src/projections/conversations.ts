@@ -1,4 +1,12 @@
-import { ConversationEvent, ConversationState, deadlines, evolveConversation, secondsBetween, stateOf } from '#domain';
+import {
+  ConversationEvent,
+  ConversationState,
+  Deadline,
+  deadlines,
+  evolveConversation,
+  secondsBetween,
+  stateOf,
+} from '#domain';
 import { toDomainEvent } from '#event-envelope';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
@@ -45,9 +53,12 @@ export const conversationsProjection: Projection = {
     // Only the most recent waits make the estimate: older ones are dropped as new ones come (deterministically).
     const pruneWaits = db.prepare(`DELETE FROM queue_waits WHERE queue_id = ? AND position <
       (SELECT MIN(position) FROM (SELECT position FROM queue_waits WHERE queue_id = ? ORDER BY position DESC LIMIT ${WAIT_SAMPLE}))`);
+    // Waits are inserted as they come and each queue is pruned once per batch: the same rows as pruning after
+    // every insert, for one DELETE per queue instead of one per wait.
+    const waitedQueues = new Set<string>();
     const recordWait = (queueId: string, position: number, seconds: number) => {
       insertWait.run(queueId, position, seconds);
-      pruneWaits.run(queueId, queueId);
+      waitedQueues.add(queueId);
     };
     const clearTimers = db.prepare('DELETE FROM timers WHERE conversation_id = ?');
     const addTimer = db.prepare('INSERT INTO timers (conversation_id, kind, due_at) VALUES (?, ?, ?)');
@@ -64,13 +75,9 @@ export const conversationsProjection: Projection = {
     const load = (id: string): Row | undefined => {
       const row = select.get(id) as
         { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
-      return (
-        row && {
-          state: JSON.parse(row.state) as ConversationState,
-          queuedPosition: row.queuedPosition,
-          queuedAt: row.queuedAt,
-        }
-      );
+      if (!row) return undefined;
+      const state = JSON.parse(row.state) as ConversationState;
+      return { state, queuedPosition: row.queuedPosition, queuedAt: row.queuedAt, stored: timerKey(state) };
     };
     return {
       apply(stored: StoredEvent) {
@@ -88,10 +95,11 @@ export const conversationsProjection: Projection = {
           state: after,
           queuedPosition: entersQueue ? stored.position : (row?.queuedPosition ?? null),
           queuedAt: entersQueue ? event.at : (row?.queuedAt ?? null),
+          stored: row?.stored,
         });
       },
       flush() {
-        for (const { state, queuedPosition, queuedAt } of batch.values()) {
+        for (const { state, queuedPosition, queuedAt, stored } of batch.values()) {
           upsert.run({
             id: state.id,
             channel: state.channel,
@@ -104,10 +112,16 @@ export const conversationsProjection: Projection = {
             queuedAt,
             state: JSON.stringify(state),
           });
-          clearTimers.run(state.id);
-          for (const deadline of deadlines(state)) addTimer.run(state.id, deadline.kind, deadline.dueAt);
+          // Most events leave the deadlines as they were (a message on an open conversation): rows unchanged.
+          // The stored rows are always deadlines(stored state), written by this same flush.
+          const due = deadlines(state);
+          if (stored === timerKey(state, due)) continue;
+          if (stored !== undefined) clearTimers.run(state.id);
+          for (const deadline of due) addTimer.run(state.id, deadline.kind, deadline.dueAt);
         }
         batch.clear();
+        for (const queueId of waitedQueues) pruneWaits.run(queueId, queueId);
+        waitedQueues.clear();
       },
     };
   },
@@ -120,7 +134,12 @@ interface Row {
   state: ConversationState;
   queuedPosition: number | null;
   queuedAt: string | null;
+  /** The timer rows stored for it before this batch (`timerKey`); undefined when it had no row yet. */
+  stored?: string;
 }
+
+const timerKey = (state: ConversationState, due: Deadline[] = deadlines(state)): string =>
+  due.map((d) => `${d.kind}@${d.dueAt}`).join(',');
 
 /** The contract's view of a conversation. */
 export const conversationView = (s: ConversationState) => ({

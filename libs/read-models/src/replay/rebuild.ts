@@ -25,7 +25,8 @@ export const rebuild = async (
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> => {
   const set = new ProjectionSet(db, projections);
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
+  const indexes = set.position === 0 ? dropSecondaryIndexes(db) : [];
   const started = performance.now();
   let position = set.position;
   let events = 0;
@@ -41,6 +42,22 @@ export const rebuild = async (
     events += taken.length;
     if (taken.length) position = taken[taken.length - 1].position;
     options.onProgress?.(progress());
-    if (cut >= 0 || batch.length < batchSize) return progress();
+    if (cut >= 0 || batch.length < batchSize) {
+      for (const sql of indexes) db.exec(sql);
+      return progress();
+    }
   }
+};
+
+/**
+ * Queries need the secondary indexes, the projections only their primary keys: a fresh place is filled without
+ * them and they are built once at the end (a sort), instead of updated row by row all along.
+ */
+const dropSecondaryIndexes = (db: Db): string[] => {
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
+    name: string;
+    sql: string;
+  }[];
+  for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+  return indexes.map(({ sql }) => sql);
 };
