@@ -27,6 +27,8 @@ export interface StartOptions {
   /** Extra environment, e.g. `{ OMNICHANNEL_TEST_CLOCK: 'manual' }`. */
   env?: Record<string, string>;
   healthDeadlineMs?: number;
+  /** Listen on this port (a restart that clients must find again); default: a free one. */
+  port?: number;
 }
 
 export interface HttpResponse<T = any> {
@@ -127,7 +129,7 @@ export class AppProcess {
     if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} does not exist: run 'npm run build' first`);
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnichannel-e2e-'));
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const env = { ...(options.env ?? {}) };
     // No Kafka, no EventStoreDB, no inherited test clock: the embedded store, as `npm start` runs it.
     const {
@@ -153,9 +155,13 @@ export class AppProcess {
   }
 
   /** Starts a new process on the same data directory (and environment, unless overridden). */
-  async restart(env: Record<string, string> = {}): Promise<AppProcess> {
+  async restart(env: Record<string, string> = {}, { samePort = false } = {}): Promise<AppProcess> {
     if (this.running) throw new Error('stop or kill the process before restarting it');
-    const next = await AppProcess.start({ dataDir: this.dataDir, env: { ...this.env, ...env } });
+    const next = await AppProcess.start({
+      dataDir: this.dataDir,
+      env: { ...this.env, ...env },
+      ...(samePort && { port: this.port }),
+    });
     // The data directory now belongs to the new process (removeDataDir on it cleans up).
     next.ownsDataDir = this.ownsDataDir;
     return next;

@@ -16,6 +16,7 @@ export interface WorkstreamBody {
   waitingInactivityTimeoutSeconds?: number;
   offerTimeoutSeconds?: number;
   operatingHours?: { timeZone: string; weekly: { day: string; from: string; to: string }[] };
+  serviceLevelThresholdSeconds?: number;
 }
 
 /** A contract-valid id (`[A-Za-z0-9._:-]`), unique per call. */

@@ -7,6 +7,7 @@ import { Config } from './config';
 import { AgentsAndQueuesController } from './conversations/agents-queues.controller';
 import { RunConversationCommandHandler } from './conversations/conversation.handlers';
 import { ConversationsController } from './conversations/conversations.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
@@ -42,6 +43,7 @@ export class AppModule {
         ObservabilityModule,
         EngineModule.forRoot(config),
         SchedulingModule,
+        DashboardModule,
         ...(config.kafkaBrokers?.length ? [KafkaModule] : []),
       ],
       controllers: [

@@ -11,12 +11,18 @@ export * from './projections/agents';
 export * from './projections/audit';
 export * from './projections/transcript';
 export * from './projections/configuration';
+export * from './statistics/tracking';
+export * from './statistics/queue-statistics.projection';
+export * from './statistics/agent-statistics.projection';
+export * from './statistics/statistics';
 
 import { agentsProjection } from './projections/agents';
 import { auditProjection } from './projections/audit';
 import { configurationProjection } from './projections/configuration';
 import { conversationsProjection } from './projections/conversations';
 import { transcriptProjection } from './projections/transcript';
+import { agentStatisticsProjection } from './statistics/agent-statistics.projection';
+import { queueStatisticsProjection } from './statistics/queue-statistics.projection';
 
 /** Every read model the service keeps. */
 export const allProjections = [
@@ -25,4 +31,6 @@ export const allProjections = [
   agentsProjection,
   transcriptProjection,
   auditProjection,
+  queueStatisticsProjection,
+  agentStatisticsProjection,
 ];

@@ -1,7 +1,15 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
 import { EventStore } from '#event-store';
-import { Db, OperationalStats, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import {
+  Db,
+  OperationalStats,
+  ProjectionRunner,
+  ReadModels,
+  Statistics,
+  allProjections,
+  openReadModelDb,
+} from '#read-models';
 import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
 import { meteredEventStore } from '../observability/metered-event-store';
@@ -51,6 +59,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
       inject: [READ_MODEL_DB, ProjectionRunner],
       useFactory: (db: Db) => new OperationalStats(db),
     },
+    { provide: Statistics, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new Statistics(db) },
   ],
   exports: [
     EVENT_STORE,
@@ -61,6 +70,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     ProjectionRunner,
     ReadModels,
     OperationalStats,
+    Statistics,
   ],
 })
 export class EngineModule implements OnApplicationShutdown {

@@ -16,12 +16,14 @@ export class HttpObserver {
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const end = this.metrics.httpDuration.startTimer();
-    this.inFlight++;
+    // An event stream (the dashboard's) lasts as long as its subscriber: nothing for a shutdown to wait for.
+    const work = req.headers.accept !== 'text/event-stream';
+    if (work) this.inFlight++;
     // A client should take its next request elsewhere: this process is going away.
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
-      if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      if (work && --this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     });
     next();
   };

@@ -88,4 +88,5 @@ export class WorkstreamDto {
   @IsOptional() @IsInt() @Min(1) @Max(86_400) offerTimeoutSeconds?: number;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => OperatingHoursDto) operatingHours?: OperatingHoursDto;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => AutoCloseDto) autoCloseSeconds?: AutoCloseDto;
+  @IsOptional() @IsInt() @Min(1) @Max(3600) serviceLevelThresholdSeconds?: number;
 }

@@ -41,6 +41,9 @@ export const withDefaults = (given: WorkstreamInput): WorkstreamSettings => ({
     },
   }),
   ...(given.autoCloseSeconds && { autoCloseSeconds: { ...given.autoCloseSeconds } }),
+  ...(given.serviceLevelThresholdSeconds !== undefined && {
+    serviceLevelThresholdSeconds: given.serviceLevelThresholdSeconds,
+  }),
 });
 
 /** The auto-close durations a Dynamics 365 operator knows, per channel (docs/timers.md). */

@@ -27,6 +27,8 @@ export interface WorkstreamSettings {
   operatingHours?: OperatingHours;
   /** Overrides of the channel's auto-close defaults (see defaults.ts). */
   autoCloseSeconds?: AutoCloseSettings;
+  /** Service level counts a conversation as answered in time when assigned within this many seconds (default 20). */
+  serviceLevelThresholdSeconds?: number;
 }
 
 export interface Workstream extends WorkstreamSettings {

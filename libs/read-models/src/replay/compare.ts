@@ -10,6 +10,13 @@ const TABLES: Record<string, string> = {
   audit: 'position',
   workstreams: 'id',
   queues: 'id',
+  stat_conversations: 'id',
+  stat_status_counts: 'status',
+  stat_queue_waiting: 'queue_id',
+  stat_answers: 'position',
+  stat_abandons: 'position',
+  stat_queue_minutes: 'queue_id, minute',
+  stat_agents: 'agent_id',
 };
 
 export interface Difference {
