@@ -5,17 +5,23 @@ cd "$(dirname "$0")/.."
 
 # Free ports for this run's broker, so a broker left running elsewhere on the machine cannot interfere.
 if [ -z "${KAFKA_PORT:-}" ]; then
-  read -r KAFKA_PORT KAFKA_CONTROLLER_PORT < <(node -e "
-    const net = require('net'); const a = net.createServer(), b = net.createServer();
-    a.listen(0, '127.0.0.1', () => b.listen(0, '127.0.0.1', () => {
-      console.log(a.address().port, b.address().port); a.close(); b.close(); }));")
-  export KAFKA_PORT KAFKA_CONTROLLER_PORT
+  read -r KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_PORT KAFKA_SASL_SSL_PORT < <(node -e "
+    const net = require('net'); const servers = [0, 1, 2, 3].map(() => net.createServer());
+    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, '127.0.0.1', ok)))).then(() => {
+      console.log(servers.map((s) => s.address().port).join(' ')); servers.forEach((s) => s.close()); });")
+  export KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_PORT KAFKA_SASL_SSL_PORT
 fi
 
 npm run --silent build
 bash infra/kafka/start.sh
 trap 'bash infra/kafka/stop.sh --clean >/dev/null 2>&1 || true' EXIT
 export KAFKA_TEST_BROKERS="127.0.0.1:${KAFKA_PORT}"
+# The same broker's SASL listener and its user (infra/kafka/common.sh).
+export KAFKA_TEST_SASL_BROKERS="127.0.0.1:${KAFKA_SASL_PORT:-9094}"
+export KAFKA_TEST_SASL_USERNAME="${KAFKA_SASL_USERNAME:-omnichannel}"
+export KAFKA_TEST_SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-omnichannel-dev-password}"
+export KAFKA_TEST_SASL_SSL_BROKERS="127.0.0.1:${KAFKA_SASL_SSL_PORT:-9095}"
+export KAFKA_TEST_SSL_CA_FILE="$PWD/infra/kafka/.run/tls/ca.pem"
 if [ -z "${EVENTSTORE_CONNECTION_STRING:-}" ]; then
   echo "EventStore contract: EventStoreDB — NOT RUN: EVENTSTORE_CONNECTION_STRING is unset (see docs/eventstoredb.md)"
 fi

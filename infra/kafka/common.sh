@@ -16,6 +16,13 @@ CLASSPATH_GLOB="$LIBS_DIR/*"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+# The SASL_PLAINTEXT listener and its user (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN): development credentials.
+KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-9094}"
+KAFKA_SASL_USERNAME="${KAFKA_SASL_USERNAME:-omnichannel}"
+KAFKA_SASL_PASSWORD="${KAFKA_SASL_PASSWORD:-omnichannel-dev-password}"
+# The SASL_SSL listener, its test CA (the file clients trust) and the broker's certificate.
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9095}"
+TLS_DIR="$RUN_DIR/tls"
 
 # JVM flags for short-lived tool JVMs (fast start, small heap).
 TOOL_JAVA_OPTS=(-Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC

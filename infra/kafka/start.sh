@@ -3,7 +3,8 @@
 # until it answers. Idempotent: exits 0 at once if the broker is already up.
 # Data survives stop.sh / start.sh cycles (use `stop.sh --clean` to wipe).
 #
-# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (19093),
+# Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (19093), KAFKA_SASL_PORT (9094), KAFKA_SASL_SSL_PORT (9095),
+#      KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (the SASL listener's user),
 #      KAFKA_START_TIMEOUT seconds (90), KAFKA_HEAP_OPTS ("-Xmx512m -Xms256m").
 set -euo pipefail
 
@@ -63,14 +64,37 @@ if [[ -z "$pid" ]]; then
     echo "$pom_hash" >"$LIBS_DIR/.pom.sha256"
   fi
 
-  # 3. Effective config.
+  # 3. A test CA and a certificate for 127.0.0.1 (first start only): the SASL_SSL listener's, for TLS tests.
+  if [[ ! -s "$TLS_DIR/broker-keystore.pem" ]]; then
+    mkdir -p "$TLS_DIR"
+    # Chained with && (set -e does not apply inside an if condition).
+    if ! tls_out="$(cd "$TLS_DIR" &&
+      openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=omnichannel test CA" \
+        -keyout ca.key -out ca.pem 2>&1 &&
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout broker.key -out broker.csr 2>&1 &&
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >broker.ext &&
+      openssl x509 -req -days 3650 -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+        -extfile broker.ext -out broker.crt 2>&1 &&
+      cat broker.key broker.crt >broker-keystore.pem)"; then
+      log "making the test certificates failed:"
+      echo "$tls_out" >&2
+      exit 1
+    fi
+  fi
+
+  # 4. Effective config.
   sed -e "s#:9092\b#:$KAFKA_PORT#g" \
       -e "s#:19093\b#:$KAFKA_CONTROLLER_PORT#g" \
+      -e "s#:9094\b#:$KAFKA_SASL_PORT#g" \
+      -e "s#:9095\b#:$KAFKA_SASL_SSL_PORT#g" \
+      -e "s#@TLS_DIR@#$TLS_DIR#g" \
+      -e "s#@SASL_USERNAME@#$KAFKA_SASL_USERNAME#g" \
+      -e "s#@SASL_PASSWORD@#$KAFKA_SASL_PASSWORD#g" \
       -e "s#^log\.dirs=.*#log.dirs=$DATA_DIR#" \
       "$KAFKA_DIR/server.properties" >"$PROPS_FILE.tmp"
   mv "$PROPS_FILE.tmp" "$PROPS_FILE"
 
-  # 4. Cluster id (kept across restarts) + storage format (first start only).
+  # 5. Cluster id (kept across restarts) + storage format (first start only).
   if [[ -f "$DATA_DIR/meta.properties" ]]; then
     cid="$(sed -n 's/^cluster\.id=//p' "$DATA_DIR/meta.properties")"
     [[ -n "$cid" ]] && echo "$cid" >"$CLUSTER_ID_FILE"
@@ -82,14 +106,16 @@ if [[ -z "$pid" ]]; then
   cid="$(<"$CLUSTER_ID_FILE")"
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
     mkdir -p "$DATA_DIR"
-    if ! fmt_out="$(run_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS_FILE" --ignore-formatted 2>&1)"; then
+    scram="name=$KAFKA_SASL_USERNAME,password=$KAFKA_SASL_PASSWORD"
+    if ! fmt_out="$(run_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS_FILE" --ignore-formatted \
+      --add-scram "SCRAM-SHA-512=[$scram]" --add-scram "SCRAM-SHA-256=[$scram]" 2>&1)"; then
       log "storage format failed:"
       echo "$fmt_out" >&2
       exit 1
     fi
   fi
 
-  # 5. Launch, detached into its own session so the caller's process group
+  # 6. Launch, detached into its own session so the caller's process group
   #    (e.g. a test runner) can exit or be killed without taking Kafka along.
   #    fd 9 (the lock) must not leak into the broker.
   echo "===== $(date -Is) start.sh: starting broker on $BOOTSTRAP =====" >>"$LOG_FILE"
@@ -128,7 +154,7 @@ fail() {
   exit 1
 }
 
-# 6. Wait until the broker answers a real request (bounded).
+# 7. Wait until the broker answers a real request (bounded).
 deadline=$((t0 + START_TIMEOUT))
 while ! port_open "$KAFKA_PORT"; do
   is_our_broker "$pid" || fail "broker process exited during startup"

@@ -44,6 +44,6 @@ fi
 rm -f "$PID_FILE" "$READY_FILE"
 
 if ((clean)); then
-  rm -rf "$DATA_DIR" "$CLUSTER_ID_FILE"
+  rm -rf "$DATA_DIR" "$CLUSTER_ID_FILE" "$TLS_DIR"
   echo "kafka: removed $DATA_DIR"
 fi

@@ -131,14 +131,18 @@ export class AppProcess {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnichannel-e2e-'));
     const port = options.port ?? (await freePort());
     const env = { ...(options.env ?? {}) };
-    // No Kafka, no EventStoreDB, no inherited test clock: the embedded store, as `npm start` runs it.
+    // No Kafka, no EventStoreDB, no inherited test clock or authentication: the embedded store, as `npm start`
+    // runs it (a developer's shell may export the OMNICHANNEL_AUTH_* of docs/security.md).
     const {
       KAFKA_BROKERS: _k,
       EVENTSTORE_CONNECTION_STRING: _e,
       OMNICHANNEL_TEST_CLOCK: _c,
       OMNICHANNEL_TEST_CLOCK_START: _s,
-      ...inherited
+      ...rest
     } = process.env;
+    const inherited = Object.fromEntries(
+      Object.entries(rest).filter(([name]) => !/^OMNICHANNEL_(AUTH_|LISTEN_HOST|ALLOW_UNAUTHENTICATED)/.test(name)),
+    );
     const child = spawn(process.execPath, [MAIN_JS], {
       cwd: REPO_ROOT,
       env: { ...inherited, NO_COLOR: '1', ...env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir },

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './auth/auth.guard';
 import { ChannelEventsController } from './channel-events/channel-events.controller';
 import { Config } from './config';
 import { AgentsAndQueuesController } from './conversations/agents-queues.controller';
@@ -59,6 +60,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // Issue 11: every route is checked; see auth/roles.decorator.ts for how a controller declares its roles.
+        { provide: APP_GUARD, useClass: AuthGuard },
         Readiness,
         Startup,
         // Root-module providers: their shutdown hook runs before any imported module's.

@@ -1,6 +1,12 @@
+import { AuthSettings, readAuthSettings } from './auth/auth-settings';
+
 /** Contract section 5: everything the service reads from its environment. */
 export interface Config {
   port: number;
+  /** The interface to listen on: loopback unless authentication is on or OMNICHANNEL_ALLOW_UNAUTHENTICATED says so. */
+  host: string;
+  /** Unset: no authentication (every request is trusted, so the service listens on loopback only). */
+  auth?: AuthSettings;
   dataDir: string;
   eventStoreConnectionString?: string;
   kafkaBrokers?: string[];
@@ -30,8 +36,11 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const logFormat = env.LOG_FORMAT || undefined;
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty')
     throw new Error(`LOG_FORMAT must be json or pretty, not '${logFormat}'`);
+  const auth = readAuthSettings(env);
   return {
     port,
+    host: listenHost(env, auth !== undefined),
+    auth,
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     kafkaBrokers: env.KAFKA_BROKERS
@@ -43,4 +52,24 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: logLevel as LogLevel,
     logFormat,
   };
+};
+
+/** The loopback interface every client on this machine, and only on this machine, can reach. */
+export const LOOPBACK = '127.0.0.1';
+
+const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+
+/**
+ * Open only by choice (issue 11): without authentication the service listens on loopback; another
+ * interface then needs OMNICHANNEL_ALLOW_UNAUTHENTICATED=true (e.g. behind a gateway that authenticates).
+ */
+const listenHost = (env: NodeJS.ProcessEnv, authenticated: boolean): string => {
+  const host = env.OMNICHANNEL_LISTEN_HOST || (authenticated ? '0.0.0.0' : LOOPBACK);
+  if (!authenticated && !isLoopback(host) && env.OMNICHANNEL_ALLOW_UNAUTHENTICATED !== 'true') {
+    throw new Error(
+      `OMNICHANNEL_LISTEN_HOST=${host} without authentication would let anyone who reaches it act as any agent: ` +
+        'configure OMNICHANNEL_AUTH_* (docs/security.md) or set OMNICHANNEL_ALLOW_UNAUTHENTICATED=true',
+    );
+  }
+  return host;
 };

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { readConfig } from './config';
+import { access } from './health/health.controller';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 
@@ -14,7 +16,11 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(validationPipe());
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
   app.enableShutdownHooks([], { useProcessExit: true });
-  await app.listen(config.port);
+  await app.listen(config.port, config.host);
+  const { authentication, listening, warning } = access(config);
+  new Logger('Access').log(
+    `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`,
+  );
 }
 
 void bootstrap();

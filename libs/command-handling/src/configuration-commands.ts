@@ -37,17 +37,34 @@ export class ConfigurationCommands {
   /** Agent commands are decided against the agent's stream, guarded by its revision like any other. */
   agent(command: AgentCommand, actor: Actor): Promise<{ position: number; agent: AgentState }> {
     const streamId = streams.agent(command.agentId);
+    return this.cache.locks.serialise(
+      [streamId],
+      () => [streamId],
+      () => this.decideAgentCommand(command, actor, streamId),
+    );
+  }
+
+  private decideAgentCommand(
+    command: AgentCommand,
+    actor: Actor,
+    streamId: string,
+  ): Promise<{ position: number; agent: AgentState }> {
     return withRetries(
       async () => {
         const loaded = await this.cache.load<AgentState, AgentEvent>(streamId, evolveAgent);
         const events = decideAgent(command, loaded.state, this.clock.now());
-        const { position } = await this.store.append([
-          {
-            streamId,
-            expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
-            events: events.map((e) => toNewEvent(e, actor, {})),
-          },
-        ]);
+        // Through the cache, so a command that decided on an older revision of the agent cannot foresee past it.
+        const { position } = await this.cache.append(
+          this.store,
+          [
+            {
+              streamId,
+              expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+              events: events.map((e) => toNewEvent(e, actor, {})),
+            },
+          ],
+          () => undefined,
+        );
         return { position, agent: events.reduce(evolveAgent, loaded.state)! };
       },
       () => `${command.type} for agent '${command.agentId}'`,

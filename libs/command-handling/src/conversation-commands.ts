@@ -9,6 +9,7 @@ import {
   QueueEvent,
   Workstream,
   WorkstreamEvent,
+  DomainError,
   contextNeeds,
   decideConversation,
   evolveAgent,
@@ -45,14 +46,48 @@ export class ConversationCommands {
     private readonly clock: Clock,
   ) {}
 
-  execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
-    return withRetries(
-      () => this.attempt(command, cause),
-      () => `${command.type} on conversation '${command.conversationId}'`,
-    );
+  /**
+   * Serialised with every other command of this process touching the same streams (see StreamLocks); the locks
+   * pass to the next command once the append is queued (see StreamCache.append). An answer that wrote nothing
+   * may rest on appends not durable yet: it waits for them, and the command is decided again if one failed.
+   */
+  async execute(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+    const conversationId = streams.conversation(command.conversationId);
+    // The capacity holder too, whatever the command: an overdue timer decided first may release its units.
+    const touched = (s: ConversationState | undefined) => [
+      conversationId,
+      ...[...contextNeeds(command, s).agentIds, ...(s?.capacityHolder ? [s.capacityHolder] : [])].map((id) =>
+        streams.agent(id),
+      ),
+    ];
+    for (;;) {
+      let result: ConversationCommandResult;
+      try {
+        result = await withRetries(
+          () =>
+            this.cache.locks.serialise(
+              touched(this.cache.peek<ConversationState>(conversationId)),
+              async () => touched((await this.cache.load(conversationId, evolveConversation)).state),
+              (handOver) => this.attempt(command, cause, handOver),
+            ),
+          () => describe(command),
+        );
+      } catch (error) {
+        if (error instanceof DomainError && !(await this.cache.settled())) continue;
+        throw error;
+      }
+      if (result.events.length > 0) return result;
+      if (!(await this.cache.settled())) continue;
+      const { lastPosition } = await this.cache.load(conversationId, evolveConversation);
+      return { ...result, position: Math.max(result.position, lastPosition) };
+    }
   }
 
-  private async attempt(command: ConversationCommand, cause: Cause): Promise<ConversationCommandResult> {
+  private async attempt(
+    command: ConversationCommand,
+    cause: Cause,
+    handOver: () => void = () => undefined,
+  ): Promise<ConversationCommandResult> {
     const conversation = await this.cache.load(streams.conversation(command.conversationId), evolveConversation);
     const s = conversation.state;
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
@@ -66,9 +101,12 @@ export class ConversationCommands {
     }
     const overdue = overdueTimer(command, s, this.clock.now());
     if (overdue) {
-      // The deadline happened first: decide it, then the command on the state it left.
-      await this.execute(overdue, TIMER_CAUSE);
-      return this.attempt(command, cause);
+      // The deadline happened first: decide it, then the command on the state it left (inside the same locks).
+      await withRetries(
+        () => this.attempt(overdue, TIMER_CAUSE),
+        () => describe(overdue),
+      );
+      return this.attempt(command, cause, handOver);
     }
     const needs = contextNeeds(command, s);
     const agents = await this.loadAgents(needs.agentIds);
@@ -98,7 +136,7 @@ export class ConversationCommands {
       cause,
       after!.status,
     );
-    const result = await this.store.append(requests);
+    const result = await this.cache.append(this.store, requests, handOver);
     return {
       conversationId: command.conversationId,
       statusReason: after!.status,
@@ -130,6 +168,8 @@ export class ConversationCommands {
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
+
+const describe = (command: ConversationCommand) => `${command.type} on conversation '${command.conversationId}'`;
 
 const stateMap = (agents: [string, LoadedStream<AgentState>][]): Map<string, AgentState> =>
   new Map(agents.flatMap(([, loaded]) => (loaded.state ? [[loaded.state.id, loaded.state] as const] : [])));

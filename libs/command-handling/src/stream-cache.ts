@@ -1,6 +1,7 @@
 import { DomainEvent } from '#domain';
-import { EventStore } from '#event-store';
+import { AppendRequest, AppendResult, EventStore, StoredEvent } from '#event-store';
 import { toDomainEvent } from '#event-envelope';
+import { StreamLocks } from './stream-locks';
 
 export interface LoadedStream<S> {
   state: S | undefined;
@@ -14,12 +15,23 @@ export interface LoadedStream<S> {
 
 const MAX_CACHED_STREAMS = 20_000;
 
+type Evolve = (state: unknown, event: DomainEvent) => unknown;
+
+/** A cached stream remembers how it is folded, so an append can foresee its next state. */
+interface Entry extends LoadedStream<unknown> {
+  evolve: Evolve;
+}
+
 /**
  * Folds streams into state, remembering the result so a later load reads only the events added since.
  * Correct with several writers too: the tail is always read from the store, only the prefix is cached.
  */
 export class StreamCache {
-  private readonly cache = new Map<string, LoadedStream<unknown>>();
+  private readonly cache = new Map<string, Entry>();
+  /** Appends made through `append` and not yet settled: whether each succeeded. */
+  private readonly pending = new Set<Promise<boolean>>();
+  /** Shared by every command writer sharing this cache, i.e. by the process's whole command path. */
+  readonly locks = new StreamLocks();
 
   constructor(private readonly store: EventStore) {}
 
@@ -27,31 +39,99 @@ export class StreamCache {
     streamId: string,
     evolve: (state: S | undefined, event: E) => S,
   ): Promise<LoadedStream<S>> {
-    const cached = (this.cache.get(streamId) as LoadedStream<S> | undefined) ?? emptyStream<S>();
+    const cached = this.cache.get(streamId) ?? emptyStream(evolve as Evolve);
     const tail = await this.store.readStream(streamId, cached.revision + 1);
-    if (tail.length === 0) return cached;
-    let state = cached.state;
-    const causations = new Set(cached.causations);
-    for (const stored of tail) {
-      state = evolve(state, toDomainEvent(stored) as E);
-      if (stored.metadata.causationId) causations.add(stored.metadata.causationId);
-    }
-    const last = tail[tail.length - 1];
-    const loaded: LoadedStream<S> = { state, revision: last.revision, lastPosition: last.position, causations };
+    if (tail.length === 0) return cached as LoadedStream<S>;
+    const loaded = fold(cached, tail);
     this.remember(streamId, loaded);
-    return loaded;
+    return loaded as LoadedStream<S>;
   }
 
-  private remember(streamId: string, loaded: LoadedStream<unknown>) {
+  /**
+   * Appends through `store` (the cache's own or one wrapping it), remembering each stream written as it will be once the append is durable, then calls `handOver`:
+   * the commands waiting for these streams' locks may decide on that state without waiting for the fsync. The
+   * store commits appends in the order they were made, so theirs land after this one; should this one fail,
+   * what was remembered is forgotten and theirs fail their revision check and are decided again. When a
+   * stream's next state cannot be foreseen (not cached at the expected revision), `handOver` is not called: the
+   * caller keeps its locks until the append is durable.
+   */
+  async append(store: EventStore, requests: AppendRequest[], handOver: () => void): Promise<AppendResult> {
+    const appending = store.append(requests);
+    const settled = appending.then(
+      () => true,
+      () => false,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    const foreseen = requests.map((request) => this.foresee(request));
+    if (foreseen.every((entry) => entry !== undefined)) {
+      requests.forEach(({ streamId }, n) => this.remember(streamId, foreseen[n]!));
+      handOver();
+    }
+    try {
+      const result = await appending;
+      requests.forEach(({ streamId }, n) => {
+        const entry = foreseen[n];
+        if (entry && this.cache.get(streamId) === entry) entry.lastPosition = result.position;
+      });
+      return result;
+    } catch (error) {
+      for (const { streamId } of requests) this.cache.delete(streamId);
+      throw error;
+    }
+  }
+
+  /** Resolves once every append made through `append` until now has settled: true when all of them succeeded. */
+  async settled(): Promise<boolean> {
+    return (await Promise.all(this.pending)).every(Boolean);
+  }
+
+  /** The state as last loaded, without asking the store: a guess (another command may have appended since). */
+  peek<S>(streamId: string): S | undefined {
+    return this.cache.get(streamId)?.state as S | undefined;
+  }
+
+  private remember(streamId: string, loaded: Entry) {
     this.cache.delete(streamId);
     this.cache.set(streamId, loaded);
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
   }
+
+  private foresee({ streamId, expectedRevision, events }: AppendRequest): Entry | undefined {
+    const entry = this.cache.get(streamId);
+    if (!entry || expectedRevision !== entry.revision) return undefined;
+    return fold(
+      entry,
+      events.map((event, n) => ({ ...event, streamId, revision: entry.revision + 1 + n, position: 0, recordedAt: '' })),
+    );
+  }
 }
 
-const emptyStream = <S>(): LoadedStream<S> => ({
+/** The entry after `tail`; `lastPosition` stays the entry's for events not stored yet (position 0). */
+const fold = (entry: Entry, tail: StoredEvent[]): Entry => {
+  let state = entry.state;
+  // Copied only when it grows: an agent's stream is long and its events rarely carry a cause.
+  let causations = entry.causations;
+  let grown: Set<string> | undefined;
+  for (const stored of tail) {
+    state = entry.evolve(state, toDomainEvent(stored));
+    const { causationId } = stored.metadata;
+    if (causationId && !causations.has(causationId)) causations = (grown ??= new Set(causations)).add(causationId);
+  }
+  const last = tail[tail.length - 1];
+  return {
+    state,
+    revision: last.revision,
+    lastPosition: last.position || entry.lastPosition,
+    causations,
+    evolve: entry.evolve,
+  };
+};
+
+const emptyStream = (evolve: Evolve): Entry => ({
   state: undefined,
   revision: -1,
   lastPosition: 0,
   causations: new Set(),
+  evolve,
 });

@@ -1,5 +1,6 @@
-import { Socket, connect } from 'node:net';
-import { ISocketFactory, Kafka, LogEntry, RetryOptions, logLevel } from 'kafkajs';
+import { Socket, connect, isIP } from 'node:net';
+import { ConnectionOptions, connect as connectTls } from 'node:tls';
+import { ISocketFactory, Kafka, LogEntry, RetryOptions, SASLOptions, logLevel } from 'kafkajs';
 
 /** What the adapters log through (Nest's Logger fits). */
 export interface MessagingLogger {
@@ -19,6 +20,14 @@ export interface KafkaClientOptions {
   retry?: RetryOptions;
   /** Tracks the client's sockets, so that `destroyAll` can close what kafkajs leaves open. */
   sockets?: SocketRegistry;
+  security?: KafkaSecurity;
+}
+
+/** How the client proves itself to a secured broker and checks the broker: TLS, SASL, or both. */
+export interface KafkaSecurity {
+  /** TLS options (CA, client certificate and key); unset: plain TCP. */
+  ssl?: ConnectionOptions;
+  sasl?: SASLOptions;
 }
 
 /**
@@ -30,9 +39,15 @@ export interface KafkaClientOptions {
 export class SocketRegistry {
   private readonly open = new Set<Socket>();
 
-  /** The default kafkajs socket factory (plain TCP, keep-alive 60 s), plus tracking. TLS is not used here. */
-  readonly factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = connect({ host, port }, onConnect);
+  /** The default kafkajs socket factory (TCP or TLS, keep-alive 60 s), plus tracking. */
+  readonly factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    const socket = ssl
+      ? // SNI needs a host name; an IP address is checked against the certificate's IP entries instead.
+        connectTls(
+          { host, port, ...(isIP(host) ? {} : { servername: host }), ...(ssl as ConnectionOptions) },
+          onConnect,
+        )
+      : connect({ host, port }, onConnect);
     socket.setKeepAlive(true, 60_000);
     this.open.add(socket);
     socket.once('close', () => this.open.delete(socket));
@@ -79,6 +94,8 @@ export const createKafka = (options: KafkaClientOptions): Kafka =>
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry: LogEntry) => logEntry(options.logger, entry),
     ...(options.sockets && { socketFactory: options.sockets.factory }),
+    ...(options.security?.ssl && { ssl: options.security.ssl }),
+    ...(options.security?.sasl && { sasl: options.security.sasl }),
   });
 
 /**

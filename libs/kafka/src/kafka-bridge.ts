@@ -4,7 +4,7 @@ import { Backoff, describeError, sleep } from './backoff';
 import { BrokerProbe } from './broker-probe';
 import { ChannelEventGateway, ExecuteChannelCommand } from './channel-event-gateway';
 import { CheckpointStore } from './checkpoint-store';
-import { MessagingLogger, SocketRegistry, createKafka } from './client';
+import { KafkaSecurity, MessagingLogger, SocketRegistry, createKafka } from './client';
 import { ConversationEventPublisher } from './conversation-event-publisher';
 import { DeadLetterWriter } from './dead-letter-writer';
 import { SerialProducer } from './serial-producer';
@@ -24,6 +24,7 @@ export interface KafkaBridgeOptions {
   partitions?: number;
   sessionTimeoutMs?: number;
   probeIntervalMs?: number;
+  security?: KafkaSecurity;
 }
 
 export interface KafkaHealth {
@@ -51,8 +52,15 @@ export class KafkaBridge {
   private startError?: string;
 
   constructor(private readonly options: KafkaBridgeOptions) {
-    const { brokers, clientId, logger } = options;
-    this.kafka = createKafka({ clientId, brokers, logger, logLevel: options.logLevel, sockets: this.sockets });
+    const { brokers, clientId, logger, security } = options;
+    this.kafka = createKafka({
+      clientId,
+      brokers,
+      logger,
+      logLevel: options.logLevel,
+      sockets: this.sockets,
+      security,
+    });
     // The probe's own client: short timeouts, no retries, no log noise (its result is the signal).
     const probeKafka = createKafka({
       clientId: `${clientId}-probe`,
@@ -63,6 +71,7 @@ export class KafkaBridge {
       requestTimeoutMs: 2_000,
       retry: { retries: 0 },
       sockets: this.sockets,
+      security,
     });
     this.probe = new BrokerProbe({
       kafka: probeKafka,

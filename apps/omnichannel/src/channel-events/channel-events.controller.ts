@@ -3,12 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ChannelEventEnvelopeDto, parseChannelEvent, toCommand } from '#messaging';
 import { ApiErrors, ChannelEventAccepted } from '../http/api-docs';
+import { Roles } from '../auth/roles.decorator';
 import { invalidInput } from '../http/validation';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 
 /** Contract section 1 over HTTP: the same envelope and the same command path as the Kafka gateway. */
 @ApiTags('channel events')
 @Controller('channel-events')
+@Roles('channel')
 export class ChannelEventsController {
   constructor(private readonly bus: CommandBus) {}
 

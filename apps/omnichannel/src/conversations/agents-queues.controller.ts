@@ -2,12 +2,17 @@ import { Controller, Get, NotFoundException, Param, UseInterceptors } from '@nes
 import { ApiTags } from '@nestjs/swagger';
 import { ReadModels } from '#read-models';
 import { ApiErrors, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
+import { requireOwn } from '../auth/access';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { openWorkView } from './open-work';
 
+/** Supervisors read every agent and queue; an agent its own capacity and the open work of its queues (to pick). */
 @ApiTags('agents and queues')
 @Controller()
+@Roles('agent', 'supervisor')
 @UseInterceptors(MinPositionInterceptor)
 export class AgentsAndQueuesController {
   constructor(private readonly readModels: ReadModels) {}
@@ -15,7 +20,8 @@ export class AgentsAndQueuesController {
   @Get('agents/:id/capacity')
   @ApiQuery200('the agent’s capacity and what holds it', CapacityView)
   @ApiErrors(404)
-  capacity(@Param('id', new IdPipe('id')) id: string) {
+  capacity(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    requireOwn(principal, (self) => self === id, 'its own capacity');
     const capacity = this.readModels.capacity(id);
     if (!capacity) throw new NotFoundException(`agent '${id}' does not exist`);
     return capacity;
@@ -24,8 +30,13 @@ export class AgentsAndQueuesController {
   @Get('queues/:id/open')
   @ApiQuery200('the open conversations in arrival order', [OpenConversationView])
   @ApiErrors(404)
-  open(@Param('id', new IdPipe('id')) id: string) {
+  open(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
+    requireOwn(
+      principal,
+      (self) => this.readModels.agent(self)?.queueIds.includes(id) === true,
+      'the open work of queues it is a member of',
+    );
     return openWorkView(this.readModels.openWork(id), this.readModels.averageWait(id));
   }
 }

@@ -13,12 +13,17 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
+import { Actor } from '#event-store';
 import { ReadModels } from '#read-models';
 import { ApiCommand, ApiErrors, ApiQuery200, AuditEntry, ConversationView, TranscriptMessage } from '../http/api-docs';
+import { agentActing, requireOwn } from '../auth/access';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
+import { heldBy } from './held-by';
 
 /** URL command names (contract) to the domain's command names (spec). */
 const SIMPLE_COMMANDS = {
@@ -32,8 +37,10 @@ const SIMPLE_COMMANDS = {
   resolve: 'resolve',
 } as const;
 
+/** Agents command as themselves and read their own conversations; supervisors read everything. */
 @ApiTags('conversations')
 @Controller('conversations')
+@Roles('agent', 'supervisor')
 export class ConversationsController {
   constructor(
     private readonly bus: CommandBus,
@@ -43,7 +50,12 @@ export class ConversationsController {
   @Post(':id/transfer')
   @ApiCommand()
   @HttpCode(200)
-  transfer(@Param('id', new IdPipe('id')) id: string, @Body() body: TransferDto) {
+  @Roles('agent')
+  transfer(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: TransferDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
     const target = transferTarget(body);
     if (!target) {
       throw new BadRequestException({
@@ -51,24 +63,43 @@ export class ConversationsController {
         field: 'body',
       });
     }
-    return this.run({ type: 'transfer', conversationId: id, agentId: body.agentId, target }, body.agentId);
+    return this.run(
+      { type: 'transfer', conversationId: id, agentId: body.agentId, target },
+      agentActing(principal, body.agentId),
+    );
   }
 
   @Post(':id/messages')
   @ApiCommand()
   @HttpCode(200)
-  message(@Param('id', new IdPipe('id')) id: string, @Body() body: MessageDto) {
-    return this.run({ type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text }, body.agentId);
+  @Roles('agent')
+  message(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: MessageDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    return this.run(
+      { type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text },
+      agentActing(principal, body.agentId),
+    );
   }
 
   @Post(':id/:command')
   @ApiCommand()
   @ApiParam({ name: 'command', enum: Object.keys(SIMPLE_COMMANDS) })
   @HttpCode(200)
-  command(@Param('id', new IdPipe('id')) id: string, @Param('command') name: string, @Body() body: AgentCommandDto) {
-    const type = SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS];
+  @Roles('agent')
+  command(
+    @Param('id', new IdPipe('id')) id: string,
+    @Param('command') name: string,
+    @Body() body: AgentCommandDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const type = Object.hasOwn(SIMPLE_COMMANDS, name)
+      ? SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS]
+      : undefined;
     if (!type) throw new NotFoundException(`unknown command '${name}'`);
-    return this.run({ type, conversationId: id, agentId: body.agentId }, body.agentId);
+    return this.run({ type, conversationId: id, agentId: body.agentId }, agentActing(principal, body.agentId));
   }
 
   @Get()
@@ -81,7 +112,9 @@ export class ConversationsController {
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
+    @CurrentPrincipal() principal?: Principal,
   ) {
+    requireOwn(principal, (self) => agentId === self, 'its own conversations (agentId= its own id)');
     if (statusReason !== undefined && !STATUS_REASONS.includes(statusReason as StatusReason)) {
       throw new BadRequestException({
         message: `statusReason must be one of ${STATUS_REASONS.join(', ')}`,
@@ -95,16 +128,16 @@ export class ConversationsController {
   @UseInterceptors(MinPositionInterceptor)
   @ApiQuery200('the conversation', ConversationView)
   @ApiErrors(404)
-  get(@Param('id', new IdPipe('id')) id: string) {
-    return this.found(id, this.readModels.conversation(id));
+  get(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    return this.readable(id, principal);
   }
 
   @Get(':id/events')
   @UseInterceptors(MinPositionInterceptor)
   @ApiQuery200('the audit trail, oldest first', [AuditEntry])
   @ApiErrors(404)
-  events(@Param('id', new IdPipe('id')) id: string) {
-    this.found(id, this.readModels.conversation(id));
+  events(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    this.readable(id, principal);
     return this.readModels.auditTrail(id);
   }
 
@@ -112,16 +145,27 @@ export class ConversationsController {
   @UseInterceptors(MinPositionInterceptor)
   @ApiQuery200('the messages, oldest first', [TranscriptMessage])
   @ApiErrors(404)
-  transcript(@Param('id', new IdPipe('id')) id: string) {
-    this.found(id, this.readModels.conversation(id));
+  transcript(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+    this.readable(id, principal);
     return this.readModels.transcript(id);
   }
 
-  private async run(command: ConversationCommand, agentId: string) {
+  private async run(command: ConversationCommand, actor: Actor) {
     const { conversationId, statusReason, position } = await this.bus.execute(
-      new RunConversationCommand(command, { actor: { kind: 'agent', id: agentId } }),
+      new RunConversationCommand(command, { actor }),
     );
     return { conversationId, statusReason, position };
+  }
+
+  /** The conversation, if it exists and the reader may see it (an agent: one it holds or held). */
+  private readable(id: string, principal: Principal | undefined) {
+    const conversation = this.found(id, this.readModels.conversation(id));
+    requireOwn(
+      principal,
+      (agentId) => heldBy(this.readModels.auditTrail(id), agentId),
+      'conversations it holds or held',
+    );
+    return conversation;
   }
 
   private found<T>(id: string, value: T | undefined): T {

@@ -1,6 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { join } from 'node:path';
+import { Roles } from '../auth/roles.decorator';
 
 /** Where `npm run build` puts the bundled page (apps/dashboard-web), next to the compiled service. */
 const PAGE_DIRECTORY = join(__dirname, '..', '..', 'public');
@@ -8,6 +9,7 @@ const ASSETS = new Set(['app.js', 'app.css']);
 
 /** The supervisor's page at `/`, and its script and style sheet. Its own controller, like the data behind it. */
 @Controller()
+@Roles('supervisor')
 export class PageController {
   @Get()
   page(@Res() response: Response): void {

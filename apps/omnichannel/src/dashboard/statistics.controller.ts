@@ -12,6 +12,7 @@ import { Observable, map } from 'rxjs';
 import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
 import { MAX_PAGE, Statistics, StatusBucket } from '#read-models';
+import { Roles } from '../auth/roles.decorator';
 import { CLOCK } from '../engine/tokens';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
@@ -27,6 +28,7 @@ const RECONNECT_MS = 1000;
  * controller so that access to it can be restricted to supervisors as a whole.
  */
 @Controller()
+@Roles('supervisor')
 @UseInterceptors(MinPositionInterceptor)
 export class StatisticsController {
   constructor(

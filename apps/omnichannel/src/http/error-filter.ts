@@ -14,6 +14,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
 
 const ERROR_NAMES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',

@@ -21,8 +21,9 @@ export class MinPositionInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const header = context.switchToHttp().getRequest<Request>().header('x-min-position');
     if (header === undefined) return next.handle();
-    const position = Number(header);
-    if (!Number.isSafeInteger(position) || position < 0) {
+    // Decimal digits only: Number() would also read "0x10", "1e3" or " 7" as positions nobody was answered.
+    const position = /^\d+$/.test(header) ? Number(header) : NaN;
+    if (!Number.isSafeInteger(position)) {
       throw new BadRequestException({
         message: 'X-Min-Position must be a non-negative integer store position',
         field: 'X-Min-Position',

@@ -57,7 +57,9 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopMetrics = observeKafka(this.metrics, bridge, { ...settings, store: this.store, logger: this.logger });
     this.shutdown.onStopIntake(() => bridge.gateway.stop());
     this.shutdown.onFlush((head) => this.outboxReached(bridge, head));
-    this.logger.log(`connecting to ${settings.brokers.join(',')} as group ${settings.groupId}`);
+    const { ssl, sasl } = settings.security;
+    const secured = [ssl && 'TLS', sasl && `SASL ${sasl.mechanism}`].filter(Boolean).join(' + ') || 'plaintext';
+    this.logger.log(`connecting to ${settings.brokers.join(',')} (${secured}) as group ${settings.groupId}`);
     bridge.start();
   }
 

@@ -1,9 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
 import { Metrics } from './metrics';
 
 @ApiTags('operations')
 @Controller('metrics')
+// With authentication, the scraper's token needs the admin role (docs/operations.md).
+@Roles('admin')
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 

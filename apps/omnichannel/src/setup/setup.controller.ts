@@ -2,21 +2,19 @@ import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { withDefaults } from '#domain';
-import { Actor } from '#event-store';
 import { ApiErrors, PresenceResult, SetUpResult } from '../http/api-docs';
+import { operator, presenceChanger } from '../auth/access';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
 import { WorkstreamDto } from './workstream.dto';
 
-/**
- * Set-up is an operator's act through the API, which has no authentication of its own (docs/decisions.md);
- * the contract's actor kinds are agent|customer|channel|system, so it is recorded as the system's set-up API.
- */
-const OPERATOR: Actor = { kind: 'system', id: 'operator-api' };
-
+/** Set-up is the admin's; presence (listed with set-up in the contract) also an agent's own and a supervisor's. */
 @ApiTags('set-up')
 @Controller()
+@Roles('admin')
 export class SetupController {
   constructor(private readonly bus: CommandBus) {}
 
@@ -24,9 +22,13 @@ export class SetupController {
   @ApiOkResponse({ description: 'the workstream as configured (defaults filled in)', type: SetUpResult })
   @ApiErrors(400, 503)
   @HttpCode(200)
-  async workstream(@Param('id', new IdPipe('id')) id: string, @Body() body: WorkstreamDto) {
+  async workstream(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: WorkstreamDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
     const settings = withDefaults(body);
-    const position = await this.bus.execute(new ConfigureWorkstream(id, settings, OPERATOR));
+    const position = await this.bus.execute(new ConfigureWorkstream(id, settings, operator(principal)));
     return { id, ...settings, position };
   }
 
@@ -34,8 +36,12 @@ export class SetupController {
   @ApiOkResponse({ description: 'the queue as configured', type: SetUpResult })
   @ApiErrors(400, 503)
   @HttpCode(200)
-  async queue(@Param('id', new IdPipe('id')) id: string, @Body() body: QueueDto) {
-    const position = await this.bus.execute(new ConfigureQueue(id, body.name, OPERATOR));
+  async queue(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: QueueDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const position = await this.bus.execute(new ConfigureQueue(id, body.name, operator(principal)));
     return { id, name: body.name, position };
   }
 
@@ -43,9 +49,13 @@ export class SetupController {
   @ApiOkResponse({ description: 'the agent as configured, with its presence', type: SetUpResult })
   @ApiErrors(400, 409, 503)
   @HttpCode(200)
-  async agent(@Param('id', new IdPipe('id')) id: string, @Body() body: AgentDto) {
+  async agent(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: AgentDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
     const { position, agent } = await this.bus.execute(
-      new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, OPERATOR),
+      new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, operator(principal)),
     );
     return {
       id,
@@ -61,8 +71,14 @@ export class SetupController {
   @ApiOkResponse({ description: 'the presence now', type: PresenceResult })
   @ApiErrors(400, 404, 409, 503)
   @HttpCode(200)
-  async presence(@Param('id', new IdPipe('id')) id: string, @Body() body: PresenceDto) {
-    const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, { kind: 'agent', id }));
+  @Roles('agent', 'supervisor', 'admin')
+  async presence(
+    @Param('id', new IdPipe('id')) id: string,
+    @Body() body: PresenceDto,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const actor = presenceChanger(principal, id);
+    const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, actor));
     return { agentId: id, status: agent.presence, position };
   }
 }

@@ -48,10 +48,26 @@ const isTimeZone = (value: unknown): boolean => {
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
+/**
+ * A window is within one day: `from` before `to` (HH:MM strings compare as times). An overnight shift is two
+ * windows, `{day: "mon", from: "22:00", to: "24:00"}` and `{day: "tue", from: "00:00", to: "06:00"}`.
+ */
+const IsAfterFrom = () =>
+  ValidateBy({
+    name: 'isAfterFrom',
+    validator: {
+      validate: (to: unknown, args) =>
+        typeof to !== 'string' || typeof (args?.object as OpeningDto).from !== 'string'
+          ? true
+          : to > (args!.object as OpeningDto).from,
+      defaultMessage: () => '$property must be later than from (an overnight window is two windows, one per day)',
+    },
+  });
+
 class OpeningDto {
   @IsIn(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) day!: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
   @Matches(HH_MM, { message: '$property must be a local time HH:MM' }) from!: string;
-  @Matches(HH_MM, { message: '$property must be a local time HH:MM' }) to!: string;
+  @Matches(HH_MM, { message: '$property must be a local time HH:MM' }) @IsAfterFrom() to!: string;
 }
 
 class OperatingHoursDto {

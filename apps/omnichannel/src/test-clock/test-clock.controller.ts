@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IsNumber, Max, Min } from 'class-validator';
 import { ApiErrors } from '../http/api-docs';
+import { Roles } from '../auth/roles.decorator';
 import { TimeDriver } from '../scheduling/time-driver';
 
 export class AdvanceDto {
@@ -11,6 +12,7 @@ export class AdvanceDto {
 /** Contract section 4: exists only when OMNICHANNEL_TEST_CLOCK=manual. */
 @ApiTags('test clock')
 @Controller('test/clock')
+@Roles('admin')
 export class TestClockController {
   constructor(private readonly time: TimeDriver) {}
 

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   AppendRequest,
@@ -13,7 +14,9 @@ import {
 } from '../port';
 import { CatchUpSubscription } from './catch-up-subscription';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row';
-import { openDatabase } from './schema';
+import { PRAGMAS, openDatabase } from './schema';
+import { GroupCommitted, WireAppend, WireError, WireEvent, WriterMessage } from './writer-protocol';
+import { startWriter } from './writer-thread';
 
 export const EVENTS_FILE = 'events.sqlite';
 
@@ -27,32 +30,36 @@ const TRANSIENT_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/;
  * The embedded event store: one SQLite file, owned by this process. Subscriptions are woken
  * in-process after each commit, so a second process appending to the same file would not wake
  * them: run one store per directory.
+ *
+ * Writes go to a writer thread that owns the write connection (see sqlite-writer); reads use this
+ * thread's own connection, which WAL lets run beside the writer and which sees every commit the
+ * writer has reported. So the event loop keeps serving while a group is made durable.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly writer: Worker;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private closing: Promise<void> | undefined;
+  private closed = false;
+  /** Set once the writer thread died: every later append fails with it. */
+  private broken: EventStoreUnavailableError | undefined;
+  /** Appends accepted and not yet sent: the next group, forming while the writer commits. */
   private queued: QueuedAppend[] = [];
-
-  private readonly insertEvent: Database.Statement<[string, number, string, string, string, string, string]>;
-  private readonly selectStreamRevision: Database.Statement<[string], number>;
+  /** The group the writer is committing (at most one at a time). */
+  private committing: QueuedAppend[] | undefined;
+  private sendScheduled = false;
+  private drained: (() => void)[] = [];
+  private readonly writerExited: Promise<void>;
   private readonly selectStream: Database.Statement<[string, number], EventRow>;
   private readonly selectAll: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
-  private readonly appendAtomically: Database.Transaction<(requests: AppendRequest[]) => AppendResult>;
-  private readonly commitGroup: Database.Transaction<(group: QueuedAppend[]) => Outcome[]>;
 
   /** Opens (creating if needed) the store kept at `<directory>/events.sqlite`. */
   constructor(directory: string) {
     mkdirSync(directory, { recursive: true });
-    this.db = openDatabase(join(directory, EVENTS_FILE));
-    this.insertEvent = this.db.prepare(
-      `INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.selectStreamRevision = this.db
-      .prepare<[string], number>('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
-      .pluck();
+    const file = join(directory, EVENTS_FILE);
+    // Created and migrated here, synchronously, before the writer thread opens it.
+    this.db = openDatabase(file);
     this.selectStream = this.db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
     );
@@ -60,22 +67,43 @@ export class SqliteEventStore implements EventStore {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     );
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
-    // Called inside commitGroup, each append becomes a savepoint: it fails alone, atomically.
-    this.appendAtomically = this.db.transaction((requests: AppendRequest[]) => this.write(requests));
-    this.commitGroup = this.db.transaction((group: QueuedAppend[]) =>
-      group.map(({ requests }) => this.tryAppend(requests)),
-    );
+    this.writer = startWriter({ file, pragmas: PRAGMAS });
+    this.writer.on('message', (answer: GroupCommitted) => this.committed(answer));
+    this.writer.on('error', (error) => this.writerFailed(error));
+    this.writerExited = new Promise((resolve) => this.writer.once('exit', () => resolve()));
+    this.writer.once('exit', (code) => this.writerFailed(new Error(`the writer thread exited (${code})`)));
+    // An idle writer does not keep the process alive; one committing a group does (see send).
+    this.writer.unref();
   }
 
   /**
-   * Group commit: appends queued during one event-loop turn share one transaction, hence one
-   * fsync, which is what bounds throughput under synchronous=FULL. Each still succeeds or fails
-   * on its own, and resolves only once the shared transaction is durable.
+   * Group commit: appends queued while the writer commits the previous group (or during one
+   * event-loop turn when it is idle) share one transaction, hence one fsync, which is what bounds
+   * throughput under synchronous=FULL. Each still succeeds or fails on its own, and resolves only
+   * once the shared transaction is durable.
    */
   append(requests: AppendRequest[]): Promise<AppendResult> {
     if (this.closing) return Promise.reject(closedError());
+    if (this.broken) return Promise.reject(this.broken);
+    let wire: WireAppend;
+    try {
+      wire = requests.map(({ streamId, expectedRevision, events }) => ({
+        streamId,
+        expectedRevision,
+        events: events.map((e) => [e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)] as WireEvent),
+      }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      if (this.queued.push({ requests, resolve, reject }) === 1) setImmediate(() => this.commitQueued());
+      this.queued.push({ wire, resolve, reject });
+      if (!this.committing && !this.sendScheduled) {
+        this.sendScheduled = true;
+        setImmediate(() => {
+          this.sendScheduled = false;
+          this.send();
+        });
+      }
     });
   }
 
@@ -88,7 +116,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    return this.run(() => this.head());
+    return this.run(() => this.selectHead.get() as number);
   }
 
   subscribeToAll(afterPosition: number, handler: BatchHandler, onError?: (error: unknown) => void): Subscription {
@@ -107,80 +135,71 @@ export class SqliteEventStore implements EventStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      // Appends accepted before close() are still committed, not dropped.
-      this.commitQueued();
+      // Appends accepted before close() are still committed, not dropped; reads go on meanwhile.
+      await new Promise<void>((resolve) => {
+        this.drained.push(resolve);
+        this.send();
+      });
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      if (!this.broken) {
+        this.writer.ref();
+        this.writer.postMessage('close' satisfies WriterMessage);
+      }
+      await this.writerExited;
+      this.closed = true;
       this.db.close();
     })();
     return this.closing;
   }
 
-  private commitQueued(): void {
-    const group = this.queued;
-    if (group.length === 0) return;
-    this.queued = [];
-    let outcomes: Outcome[];
-    try {
-      // IMMEDIATE takes the write lock up front, so revision checks and inserts see one state.
-      outcomes = this.commitGroup.immediate(group);
-    } catch (error) {
-      const failure = translate(error);
-      for (const { reject } of group) reject(failure);
+  /** Hands the queued appends to the writer as one group, unless it is still committing one. */
+  private send(): void {
+    if (this.committing) return;
+    if (this.queued.length === 0 || this.broken) {
+      this.settleDrained();
       return;
     }
-    if (outcomes.some((outcome) => 'result' in outcome && Object.keys(outcome.result.revisions).length > 0)) {
-      for (const subscription of this.subscriptions) subscription.wake();
-    }
-    outcomes.forEach((outcome, index) => {
-      if ('result' in outcome) group[index].resolve(outcome.result);
-      else group[index].reject(outcome.error);
-    });
+    this.committing = this.queued;
+    this.queued = [];
+    this.writer.ref();
+    this.writer.postMessage(this.committing.map(({ wire }) => wire) satisfies WriterMessage);
   }
 
-  private tryAppend(requests: AppendRequest[]): Outcome {
-    try {
-      return { result: this.appendAtomically(requests) };
-    } catch (error) {
-      // Some failures (disk full, I/O) make SQLite abandon the whole transaction: fail the group.
-      if (!this.db.inTransaction) throw error;
-      return { error: translate(error) };
-    }
-  }
-
-  /** Runs inside the append's savepoint: any throw rolls every request back. */
-  private write(requests: AppendRequest[]): AppendResult {
-    const recordedAt = new Date().toISOString();
-    const revisions: Record<string, number> = {};
-    let position = 0;
-    for (const { streamId, expectedRevision, events } of requests) {
-      const current = this.selectStreamRevision.get(streamId);
-      const actual = current ?? 'no_stream';
-      if (expectedRevision !== 'any' && expectedRevision !== actual) {
-        throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
+  private committed(answer: GroupCommitted): void {
+    const group = this.committing!;
+    this.committing = undefined;
+    this.writer.unref();
+    if ('failed' in answer) {
+      const failure = translate(rebuild(answer.failed));
+      for (const { reject } of group) reject(failure);
+    } else {
+      const { outcomes } = answer;
+      if (outcomes.some((outcome) => 'result' in outcome && Object.keys(outcome.result.revisions).length > 0)) {
+        for (const subscription of this.subscriptions) subscription.wake();
       }
-      let revision = current ?? -1;
-      for (const event of events) {
-        revision += 1;
-        const { lastInsertRowid } = this.insertEvent.run(
-          streamId,
-          revision,
-          event.eventId,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          recordedAt,
-        );
-        position = Number(lastInsertRowid);
-      }
-      if (events.length > 0) revisions[streamId] = revision;
+      outcomes.forEach((outcome, index) => {
+        if ('result' in outcome) group[index].resolve(outcome.result);
+        else group[index].reject(translate(rebuild(outcome.error)));
+      });
     }
-    // Nothing written (only revision checks): report the head, which the caller has now "seen".
-    return { position: position || this.head(), revisions };
+    // The next group formed while this one was made durable.
+    this.send();
   }
 
-  /** COALESCE always yields a row, so the result is never undefined. */
-  private head(): number {
-    return this.selectHead.get() as number;
+  private writerFailed(error: Error): void {
+    if (this.broken) return;
+    this.broken = new EventStoreUnavailableError(`the event store's writer failed: ${error.message}`, error);
+    const lost = [...(this.committing ?? []), ...this.queued];
+    this.committing = undefined;
+    this.queued = [];
+    for (const { reject } of lost) reject(this.broken);
+    this.settleDrained();
+  }
+
+  private settleDrained(): void {
+    const waiting = this.drained;
+    this.drained = [];
+    for (const resolve of waiting) resolve();
   }
 
   private readAllNow(afterPosition: number, maxCount: number): StoredEvent[] {
@@ -189,7 +208,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Guards against use after close and maps driver errors onto the port's vocabulary. */
   private run<T>(operation: () => T): T {
-    if (this.closing) throw closedError();
+    if (this.closed) throw closedError();
     try {
       return operation();
     } catch (error) {
@@ -199,12 +218,16 @@ export class SqliteEventStore implements EventStore {
 }
 
 interface QueuedAppend {
-  requests: AppendRequest[];
+  wire: WireAppend;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { result: AppendResult } | { error: unknown };
+function rebuild(error: WireError): Error {
+  if (error.kind === 'wrong_revision')
+    return new WrongExpectedRevisionError(error.streamId, error.expected, error.actual);
+  return Object.assign(new Error(error.message), { name: error.name, code: error.code });
+}
 
 function closedError(): EventStoreUnavailableError {
   return new EventStoreUnavailableError('the event store is closed');
