@@ -36,6 +36,7 @@ export interface HttpResponse<T = any> {
   body: T;
   /** `METHOD /path`, for failure messages. */
   request: string;
+  headers: Headers;
 }
 
 export interface GetOptions {
@@ -245,7 +246,7 @@ export class AppProcess {
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) parsed = JSON.parse(text);
-    return { status: response.status, body: parsed as T, request: `${method} ${path}` };
+    return { status: response.status, body: parsed as T, request: `${method} ${path}`, headers: response.headers };
   }
 
   put<T = any>(path: string, body: unknown): Promise<HttpResponse<T>> {

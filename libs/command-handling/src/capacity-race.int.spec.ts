@@ -23,8 +23,17 @@ import { BY_CUSTOMER, OPERATOR, TestEngine, requestIn, signIn, startEngine, work
 import { Random, seedsFrom } from './testing/prng';
 
 const SEEDS = seedsFrom('CAPACITY_RACE_SEEDS', [1, 42, 1337, 20261123, 987654321]);
-const ROUNDS = 25;
-const COMMANDS_PER_ROUND = 40;
+
+/** How big a race is: agents and conversations (ranges), rounds, and commands fired at once per round. */
+interface Size {
+  agents: [number, number];
+  conversations: [number, number];
+  rounds: number;
+  commandsPerRound: number;
+}
+const SMALL: Size = { agents: [5, 8], conversations: [12, 20], rounds: 25, commandsPerRound: 40 };
+/** Thousands of agents and conversations, thousands of commands in flight at once. */
+const LARGE: Size = { agents: [1000, 1200], conversations: [2000, 2500], rounds: 4, commandsPerRound: 2000 };
 
 type Kind =
   | 'pick'
@@ -192,7 +201,7 @@ const randomCommand = (world: World, { conversations: seen, agents }: Seen): Fir
   }
 };
 
-const setUp = async (seed: number): Promise<World> => {
+const setUp = async (seed: number, size: Size): Promise<World> => {
   const rng = new Random(seed);
   const engine = startEngine(undefined, 'capacity-race-');
   await engine.config.configureQueue('q1', 'Queue 1', OPERATOR);
@@ -208,21 +217,21 @@ const setUp = async (seed: number): Promise<World> => {
     await engine.config.configureWorkstream(id, settings, OPERATOR);
     workstreams.push({ id, ...settings });
   }
-  const agentIds = range(rng.int(5, 8)).map((i) => `a${i + 1}`);
-  for (const id of agentIds) await signIn(engine, id, rng.int(2, 6), ['q1']);
-  const conversationIds = range(rng.int(12, 20)).map((i) => `c${i + 1}`);
+  const agentIds = range(rng.int(...size.agents)).map((i) => `a${i + 1}`);
+  await Promise.all(agentIds.map((id) => signIn(engine, id, rng.int(2, 6), ['q1'])));
+  const conversationIds = range(rng.int(...size.conversations)).map((i) => `c${i + 1}`);
   await Promise.all(conversationIds.map((id) => requestIn(engine, id, rng.pick(workstreams), 'q1')));
   return { rng, engine, workstreams, agentIds, conversationIds };
 };
 
-const race = async (seed: number) => {
-  const world = await setUp(seed);
+const race = async (seed: number, size: Size = SMALL) => {
+  const world = await setUp(seed, size);
   const { rng, engine } = world;
   const tally = { done: new Map<Kind, number>(), refused: 0 };
   try {
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < size.rounds; round++) {
       const seen = await snapshot(world);
-      const batch = range(COMMANDS_PER_ROUND).map(() => randomCommand(world, seen));
+      const batch = range(size.commandsPerRound).map(() => randomCommand(world, seen));
       const outcomes = await Promise.allSettled(
         rng.shuffle(batch).map(async ({ kind, delay, run }) => {
           for (let i = 0; i < delay; i++) await turn();
@@ -263,6 +272,21 @@ describe('capacity under concurrent picks, assignments, ends, releases, transfer
         expect({ seed, kind, done: (tally.done.get(kind) ?? 0) > 0 }).toEqual({ seed, kind, done: true });
       }
     },
+  );
+});
+
+describe('the same race at scale', () => {
+  it.each(SEEDS.slice(0, 1))(
+    'seed %i: thousands of agents and conversations, thousands of commands at once: never above capacity',
+    async (seed) => {
+      const { tally, replayed, world } = await race(seed, LARGE);
+      expect({ seed, violations: replayed.violations }).toEqual({ seed, violations: [] });
+      expect(world.agentIds.length).toBeGreaterThanOrEqual(1000);
+      expect(world.conversationIds.length).toBeGreaterThanOrEqual(2000);
+      expect(replayed.holds).toBeGreaterThanOrEqual(1000);
+      expect(tally.refused).toBeGreaterThan(0);
+    },
+    600_000,
   );
 });
 

@@ -26,3 +26,4 @@ export * from './conversation/decide';
 export * from './conversation/timers';
 export * from './distribution/choose-agent';
 export * from './streams';
+export * from './distribution/candidate-index';

@@ -1,2 +1,3 @@
 export * from './timers/timer-firing';
 export * from './distribution/distributor';
+export * from './partitions/partitions';

@@ -1,12 +1,14 @@
-import { Controller, Get, NotFoundException, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { ReadModels } from '#read-models';
-import { ApiErrors, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
+import { ApiErrors, ApiPageQueries, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
 import { requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { pageHeaders, pageRequest } from '../http/pagination';
 import { openWorkView } from './open-work';
 
 /** Supervisors read every agent and queue; an agent its own capacity and the open work of its queues (to pick). */
@@ -28,15 +30,26 @@ export class AgentsAndQueuesController {
   }
 
   @Get('queues/:id/open')
-  @ApiQuery200('the open conversations in arrival order', [OpenConversationView])
+  @ApiQuery200('the open conversations in arrival order, a page at a time', [OpenConversationView])
   @ApiErrors(404)
-  open(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
+  @ApiPageQueries()
+  open(
+    @Param('id', new IdPipe('id')) id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @CurrentPrincipal() principal?: Principal,
+  ) {
+    const page = pageRequest(limit, cursor);
     if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
     requireOwn(
       principal,
       (self) => this.readModels.agent(self)?.queueIds.includes(id) === true,
       'the open work of queues it is a member of',
     );
-    return openWorkView(this.readModels.openWork(id), this.readModels.averageWait(id));
+    const open = this.readModels.openWorkPage(id, page);
+    pageHeaders(request, response, open, page.limit);
+    return openWorkView(open.items, this.readModels.averageWait(id));
   }
 }

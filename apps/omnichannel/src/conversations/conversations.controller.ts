@@ -8,19 +8,31 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { Actor } from '#event-store';
 import { ReadModels } from '#read-models';
-import { ApiCommand, ApiErrors, ApiQuery200, AuditEntry, ConversationView, TranscriptMessage } from '../http/api-docs';
+import {
+  ApiCommand,
+  ApiErrors,
+  ApiPageQueries,
+  ApiQuery200,
+  AuditEntry,
+  ConversationView,
+  TranscriptMessage,
+} from '../http/api-docs';
 import { agentActing, requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
+import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
 import { heldBy } from './held-by';
@@ -108,10 +120,15 @@ export class ConversationsController {
   @ApiQuery({ name: 'statusReason', required: false, enum: STATUS_REASONS })
   @ApiQuery({ name: 'queueId', required: false })
   @ApiQuery({ name: 'agentId', required: false, description: 'the primary agent' })
+  @ApiPageQueries()
   list(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     requireOwn(principal, (self) => agentId === self, 'its own conversations (agentId= its own id)');
@@ -121,7 +138,13 @@ export class ConversationsController {
         field: 'statusReason',
       });
     }
-    return this.readModels.conversations({ statusReason: statusReason as StatusReason | undefined, queueId, agentId });
+    const page = pageRequest(limit, cursor);
+    const found = this.readModels.conversationsPage(
+      { statusReason: statusReason as StatusReason | undefined, queueId, agentId },
+      page,
+    );
+    pageHeaders(request, response, found, page.limit);
+    return found.items;
   }
 
   @Get(':id')

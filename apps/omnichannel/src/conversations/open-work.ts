@@ -1,15 +1,14 @@
-import { ConversationState } from '#domain';
-import { conversationView } from '#read-models';
+import { OpenWork, conversationView } from '#read-models';
 
 /**
  * Open work in arrival order. Live chats carry their queue position and the queue's average recent wait
  * (null until a live chat has been assigned there). Persistent chats carry neither: nobody waits on them
  * (issue 3; spec "no queue-position or average-wait-time messages"). Other channels carry their position.
  */
-export const openWorkView = (open: { state: ConversationState; queuedAt: string }[], averageWait: number | undefined) =>
-  open.map(({ state, queuedAt }, index) => ({
+export const openWorkView = (open: OpenWork[], averageWait: number | undefined) =>
+  open.map(({ state, queuedAt, position }) => ({
     ...conversationView(state),
     queuedAt,
-    ...(state.channel !== 'persistent_chat' && { position: index + 1 }),
+    ...(state.channel !== 'persistent_chat' && { position }),
     ...(state.channel === 'live_chat' && { estimatedWaitSeconds: averageWait ?? null }),
   }));

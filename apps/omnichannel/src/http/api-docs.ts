@@ -1,5 +1,5 @@
 import { Type, applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { CHANNELS, PRESENCES, STATUS_REASONS } from '#domain';
 
 /**
@@ -136,3 +136,10 @@ export const ApiQuery200 = (description: string, type: Type<unknown> | [Type<unk
 /** An agent's command on a conversation: 200 with the result, or one of the contract's refusals. */
 export const ApiCommand = () =>
   applyDecorators(ApiOkResponse({ description: 'applied', type: CommandResult }), ApiErrors(400, 403, 404, 409, 503));
+
+/** A paged list: `limit` and the `cursor` of the previous page's Link rel=next (X-Total-Count has the total). */
+export const ApiPageQueries = () =>
+  applyDecorators(
+    ApiQuery({ name: 'limit', required: false, description: 'page size' }),
+    ApiQuery({ name: 'cursor', required: false, description: 'from the previous answer’s Link rel="next"' }),
+  );

@@ -14,19 +14,6 @@ import { TimeDriver } from './time-driver';
 /** How often the real clock looks for due timers and for operating hours that have begun. */
 const TICK_MS = 1000;
 
-/** Events after which someone may now be assignable: a conversation opened, or an agent gained room. */
-const DISTRIBUTION_TRIGGERS = new Set([
-  'conversation.requested',
-  'conversation.returned_to_queue',
-  'conversation.transferred_to_queue',
-  'conversation.assignment_rejected',
-  'conversation.customer_returned',
-  'agent.configured',
-  'agent.presence_changed',
-  'agent.capacity_released',
-  'workstream.configured',
-]);
-
 const sendVia =
   (bus: CommandBus): SendCommand =>
   (command, cause) =>
@@ -63,9 +50,11 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
+    // Distribution reacts to what each batch changed (a conversation opened, an agent gained room), nothing more.
+    this.distributor.start();
     this.runner.onBatch((events: StoredEvent[]) => {
-      if (events.some((e) => DISTRIBUTION_TRIGGERS.has(e.type)))
-        this.distributor.distribute().catch((e) => this.logger.error(describe(e)));
+      this.distributor.observe(events);
+      this.distributor.distributeChanged().catch((e) => this.logger.error(describe(e)));
     });
     // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;

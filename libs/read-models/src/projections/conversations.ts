@@ -35,6 +35,10 @@ export const conversationsProjection: Projection = {
       CREATE INDEX IF NOT EXISTS conversations_by_queue ON conversations (queue_id, status_reason, queued_position);
       CREATE INDEX IF NOT EXISTS conversations_by_status ON conversations (status_reason, push, queued_position);
       CREATE INDEX IF NOT EXISTS conversations_by_agent ON conversations (owner_agent_id);
+      -- GET /conversations pages in rowid order; an index's entries end with the rowid, so each filter has its own.
+      CREATE INDEX IF NOT EXISTS conversations_list_by_status ON conversations (status_reason);
+      CREATE INDEX IF NOT EXISTS conversations_list_by_queue ON conversations (queue_id);
+      CREATE INDEX IF NOT EXISTS conversations_list_by_queue_status ON conversations (queue_id, status_reason);
       CREATE TABLE IF NOT EXISTS timers (
         conversation_id TEXT NOT NULL,
         kind TEXT NOT NULL,

@@ -142,83 +142,161 @@ describe('assignment', () => {
 describe('capacity', () => {
   const SEEDS = seedsFrom('DISTRIBUTOR_SEEDS', [7, 2026, 31337]);
 
+  /** How big a race is: agents and conversations (ranges), and how many passes, picks and capacity changes race. */
+  interface Size {
+    agents: [number, number];
+    conversations: [number, number];
+    passes: number;
+    picks: number;
+    capacityChanges: number;
+  }
+  const SMALL: Size = { agents: [5, 10], conversations: [20, 40], passes: 3, picks: 8, capacityChanges: 3 };
+  const LARGE: Size = {
+    agents: [1000, 1500],
+    conversations: [3000, 4000],
+    passes: 5,
+    picks: 400,
+    capacityChanges: 100,
+  };
+
+  const passesRacingPicks = async (seed: number, size: Size) => {
+    const rng = new Random(seed);
+    engine = await startDistributionEngine();
+    await queues('q1', 'q2');
+    const workstreams = [
+      await configure('ws-1', workstream({ channel: 'sms', capacityUnits: rng.int(1, 2) })),
+      await configure('ws-2', workstream({ channel: 'live_chat', capacityUnits: rng.int(1, 3) })),
+    ];
+    const agentIds = Array.from({ length: rng.int(...size.agents) }, (_, i) => `a${i + 1}`);
+    // a1 and a2 are available in both queues and left alone below; the others anywhere, in any presence.
+    await Promise.all(
+      agentIds.map((id, i) => {
+        const queueIds = i < 2 ? ['q1', 'q2'] : rng.pick([['q1'], ['q2'], ['q1', 'q2']]);
+        const presence = i < 2 ? 'available' : rng.pick(['available', 'available', 'busy', 'offline'] as const);
+        return signIn(engine, id, rng.int(2, 8), queueIds, presence);
+      }),
+    );
+    const conversationIds = Array.from({ length: rng.int(...size.conversations) }, (_, i) => `c${i + 1}`);
+    await Promise.all(
+      conversationIds.map((id) => requestIn(engine, id, rng.pick(workstreams), rng.pick(['q1', 'q2']))),
+    );
+    await engine.settle();
+
+    // Passes race with agents picking conversations and an operator changing capacities.
+    const others = agentIds.slice(2);
+    const racing = [
+      ...Array.from({ length: size.passes }, () => () => engine.distributor.distribute()),
+      ...Array.from({ length: size.picks }, () => {
+        const conversationId = rng.pick(conversationIds);
+        const agentId = rng.pick(others);
+        return () => engine.send({ type: 'pick', conversationId, agentId }, byAgent(agentId));
+      }),
+      ...Array.from({ length: size.capacityChanges }, () => {
+        const agentId = rng.pick(others);
+        const capacityUnits = rng.int(1, 4);
+        return () =>
+          engine.config.agent(
+            { type: 'configureAgent', agentId, name: agentId, capacityUnits, queueIds: ['q1', 'q2'] },
+            OPERATOR,
+          );
+      }),
+    ];
+    const outcomes = await Promise.allSettled(rng.shuffle(racing).map((run) => run()));
+    for (const outcome of outcomes)
+      if (outcome.status === 'rejected' && !(outcome.reason instanceof DomainError)) throw outcome.reason;
+    // Then passes until nothing more can be assigned.
+    while ((await engine.distribute()) > 0);
+
+    const events = await readEverything(engine.store);
+    const replayed = replayCapacity(events);
+    expect({ seed, violations: replayed.violations }).toEqual({ seed, violations: [] });
+    // Not vacuous: distribution assigned conversations (a1 and a2 alone have room for some), not only the picks.
+    expect(events.filter((e) => e.type === 'conversation.assigned').length).toBeGreaterThanOrEqual(2);
+    const agents = agentIds.map((id) => engine.readModels.agent(id)!);
+    for (const id of agentIds) {
+      const capacity = engine.readModels.capacity(id)!;
+      const within = capacity.usedUnits <= capacity.totalUnits || replayed.loweredBelowUse.has(id);
+      expect({ seed, id, within }).toEqual({ seed, id, within: true });
+      expect(capacity.freeUnits).toBeGreaterThanOrEqual(0);
+      // The read model agrees with the store.
+      expect(engine.readModels.agent(id)).toEqual(replayed.agents.get(id));
+    }
+    const active = conversationIds.filter((id) => where(id)?.statusReason === 'active');
+    expect(active.length).toBeGreaterThan(0);
+    // Work-conserving: no open conversation is left that an available member of its queue has room for.
+    for (const id of conversationIds.filter((c) => where(c)?.statusReason === 'open')) {
+      const c = engine.readModels.conversationState(id)!;
+      const fits = agents
+        .filter(
+          (a) =>
+            a.presence === 'available' && a.queueIds.includes(c.queueId) && freeUnits(a) >= c.settings.capacityUnits,
+        )
+        .map((a) => a.id);
+      expect({ seed, open: id, fits }).toEqual({ seed, open: id, fits: [] });
+    }
+    return { assigned: events.filter((e) => e.type === 'conversation.assigned').length, active: active.length };
+  };
+
   it.each(SEEDS)(
     'seed %i: many conversations and agents, passes racing with picks: never above capacity, nothing left that fits',
     async (seed) => {
-      const rng = new Random(seed);
-      engine = await startDistributionEngine();
-      await queues('q1', 'q2');
-      const workstreams = [
-        await configure('ws-1', workstream({ channel: 'sms', capacityUnits: rng.int(1, 2) })),
-        await configure('ws-2', workstream({ channel: 'live_chat', capacityUnits: rng.int(1, 3) })),
-      ];
-      const agentIds = Array.from({ length: rng.int(5, 10) }, (_, i) => `a${i + 1}`);
-      // a1 and a2 are available in both queues and left alone below; the others anywhere, in any presence.
-      for (const [i, id] of agentIds.entries()) {
-        const queueIds = i < 2 ? ['q1', 'q2'] : rng.pick([['q1'], ['q2'], ['q1', 'q2']]);
-        const presence = i < 2 ? 'available' : rng.pick(['available', 'available', 'busy', 'offline'] as const);
-        await signIn(engine, id, rng.int(2, 8), queueIds, presence);
-      }
-      const conversationIds = Array.from({ length: rng.int(20, 40) }, (_, i) => `c${i + 1}`);
-      await Promise.all(
-        conversationIds.map((id) => requestIn(engine, id, rng.pick(workstreams), rng.pick(['q1', 'q2']))),
-      );
-      await engine.settle();
-
-      // Passes race with agents picking conversations and an operator changing capacities.
-      const others = agentIds.slice(2);
-      const racing = [
-        ...Array.from({ length: 3 }, () => () => engine.distributor.distribute()),
-        ...Array.from({ length: 8 }, () => {
-          const conversationId = rng.pick(conversationIds);
-          const agentId = rng.pick(others);
-          return () => engine.send({ type: 'pick', conversationId, agentId }, byAgent(agentId));
-        }),
-        ...Array.from({ length: 3 }, () => {
-          const agentId = rng.pick(others);
-          const capacityUnits = rng.int(1, 4);
-          return () =>
-            engine.config.agent(
-              { type: 'configureAgent', agentId, name: agentId, capacityUnits, queueIds: ['q1', 'q2'] },
-              OPERATOR,
-            );
-        }),
-      ];
-      const outcomes = await Promise.allSettled(rng.shuffle(racing).map((run) => run()));
-      for (const outcome of outcomes)
-        if (outcome.status === 'rejected' && !(outcome.reason instanceof DomainError)) throw outcome.reason;
-      // Then passes until nothing more can be assigned.
-      while ((await engine.distribute()) > 0);
-
-      const events = await readEverything(engine.store);
-      const replayed = replayCapacity(events);
-      expect({ seed, violations: replayed.violations }).toEqual({ seed, violations: [] });
-      // Not vacuous: distribution assigned conversations (a1 and a2 alone have room for some), not only the picks.
-      expect(events.filter((e) => e.type === 'conversation.assigned').length).toBeGreaterThanOrEqual(2);
-      for (const id of agentIds) {
-        const capacity = engine.readModels.capacity(id)!;
-        const within = capacity.usedUnits <= capacity.totalUnits || replayed.loweredBelowUse.has(id);
-        expect({ seed, id, within }).toEqual({ seed, id, within: true });
-        expect(capacity.freeUnits).toBeGreaterThanOrEqual(0);
-        // The read model agrees with the store.
-        expect(engine.readModels.agent(id)).toEqual(replayed.agents.get(id));
-      }
-      const active = conversationIds.filter((id) => where(id)?.statusReason === 'active');
-      expect(active.length).toBeGreaterThan(0);
-      // Work-conserving: no open conversation is left that an available member of its queue has room for.
-      for (const id of conversationIds.filter((c) => where(c)?.statusReason === 'open')) {
-        const c = engine.readModels.conversationState(id)!;
-        const fits = agentIds
-          .map((a) => engine.readModels.agent(a)!)
-          .filter(
-            (a) =>
-              a.presence === 'available' && a.queueIds.includes(c.queueId) && freeUnits(a) >= c.settings.capacityUnits,
-          )
-          .map((a) => a.id);
-        expect({ seed, open: id, fits }).toEqual({ seed, open: id, fits: [] });
-      }
+      await passesRacingPicks(seed, SMALL);
     },
   );
+
+  it.each(SEEDS.slice(0, 1))(
+    'seed %i: thousands of agents and conversations, passes racing with hundreds of picks and capacity changes',
+    async (seed) => {
+      const { assigned } = await passesRacingPicks(seed, LARGE);
+      // Distribution did most of the work: thousands of assignments, decided many per pass.
+      expect(assigned).toBeGreaterThan(1000);
+    },
+    600_000,
+  );
+});
+
+describe('reacting to what changed', () => {
+  it('a new conversation costs a read of that conversation, not of the backlog; nobody with room: no pass work', async () => {
+    engine = await startDistributionEngine();
+    await queues('q1');
+    const ws = await configure('ws', workstream({ channel: 'sms' }));
+    await signIn(engine, 'a1', 3, ['q1'], 'offline');
+    await Promise.all(Array.from({ length: 300 }, (_, i) => requestIn(engine, `old-${i}`, ws, 'q1')));
+    await engine.settle();
+    await engine.distributor.distributeChanged();
+    const backlog = jest.spyOn(engine.readModels, 'openPushConversations');
+    const one = jest.spyOn(engine.readModels, 'openPushConversation');
+
+    await requestIn(engine, 'new', ws, 'q1');
+    await engine.settle();
+    const send = jest.spyOn(engine.commands, 'execute');
+    expect(await engine.distributor.distributeChanged()).toBe(0);
+
+    expect(backlog).not.toHaveBeenCalled();
+    expect(one.mock.calls).toEqual([['new']]);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('agents signing in drain the backlog oldest first, many assignments in one pass, never above capacity', async () => {
+    engine = await startDistributionEngine();
+    await queues('q1');
+    const ws = await configure('ws', workstream({ channel: 'sms', capacityUnits: 1 }));
+    const ids = Array.from({ length: 60 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    for (const id of ids) await requestIn(engine, id, ws, 'q1');
+    await Promise.all(Array.from({ length: 10 }, (_, i) => signIn(engine, `a${i}`, 5, ['q1'])));
+    await engine.settle();
+    const sent = jest.spyOn(engine.commands, 'execute');
+
+    const position = await engine.distributor.distributeChanged();
+    await engine.runner.waitFor(position, 5000);
+
+    // One pass: 10 agents × 5 units, the 50 oldest.
+    expect(sent).toHaveBeenCalledTimes(50);
+    expect(ids.map((id) => where(id)!.statusReason)).toEqual([...Array(50).fill('active'), ...Array(10).fill('open')]);
+    expect(Array.from({ length: 10 }, (_, i) => usedBy(`a${i}`))).toEqual(Array(10).fill(5));
+    expect(replayCapacity(await readEverything(engine.store)).violations).toEqual([]);
+    expect(engine.distributionErrors).toEqual([]);
+  });
 });
 
 describe('keep same agent', () => {

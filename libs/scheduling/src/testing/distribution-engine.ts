@@ -13,7 +13,7 @@ export interface DistributionEngine extends TestEngine {
   distributionErrors: unknown[];
   /** Waits until the read models include everything stored so far. */
   settle(): Promise<void>;
-  /** One distribution pass, then waits for its assignments to be projected; resolves with the pass's position. */
+  /** One distribution pass over everything, then waits for its assignments to be projected; resolves with its position. */
   distribute(): Promise<number>;
 }
 
@@ -32,6 +32,8 @@ export const startDistributionEngine = async (start?: string): Promise<Distribut
     (command, cause) => engine.commands.execute(command, cause),
     (error) => distributionErrors.push(error),
   );
+  distributor.start();
+  runner.onBatch((events) => distributor.observe(events));
   const reach = async (position: number) => {
     if (!(await runner.waitFor(position, PROJECTION_TIMEOUT_MS))) {
       throw new Error(

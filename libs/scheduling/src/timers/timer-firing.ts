@@ -3,6 +3,7 @@ import { Cause, TIMER_CAUSE } from '#command-handling';
 import { ConversationCommand } from '#domain';
 import { ProjectionRunner, ReadModels } from '#read-models';
 import { Clock } from '#clock';
+import { OWN_ALL, Ownership } from '../partitions/partitions';
 
 export type SendCommand = (command: ConversationCommand, cause: Cause) => Promise<ConversationCommandResult>;
 
@@ -22,6 +23,7 @@ export class TimerFiring {
     private readonly runner: ProjectionRunner,
     private readonly send: SendCommand,
     private readonly onError: (error: unknown) => void,
+    private readonly ownership: Ownership = OWN_ALL,
   ) {}
 
   /** One pass at a time; a caller arriving during a pass waits for it and then runs its own. */
@@ -40,7 +42,9 @@ export class TimerFiring {
     let fired = 0;
     let position = this.runner.position;
     for (;;) {
-      const due = this.readModels.dueTimers(this.clock.now(), BATCH).filter((t) => !seen.has(key(t)));
+      const due = this.readModels
+        .dueTimers(this.clock.now(), BATCH)
+        .filter((t) => !seen.has(key(t)) && this.ownership.owns(t.conversationId));
       if (due.length === 0) return { fired, position };
       for (const timer of due) {
         seen.add(key(timer));
