@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** Unset: no authentication (every request is trusted, so the service listens on loopback only). */
   auth?: AuthSettings;
+  /** /docs and /openapi.json: always without authentication, with it only when OMNICHANNEL_PUBLIC_API_DOCS=true. */
+  serveApiDocs: boolean;
   dataDir: string;
   eventStoreConnectionString?: string;
   kafkaBrokers?: string[];
@@ -41,6 +43,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     port,
     host: listenHost(env, auth !== undefined),
     auth,
+    // Swagger serves them outside Nest routing, where the auth guard does not reach (docs/security.md).
+    serveApiDocs: auth === undefined || env.OMNICHANNEL_PUBLIC_API_DOCS === 'true',
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     kafkaBrokers: env.KAFKA_BROKERS

@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
-  setUpOperations(app);
+  setUpOperations(app, config);
   app.useGlobalPipes(validationPipe());
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
   app.enableShutdownHooks([], { useProcessExit: true });
