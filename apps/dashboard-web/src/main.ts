@@ -108,7 +108,7 @@ const askForToken = (reason: string) => {
   $('#signin').hidden = false;
   $('#signin-reason').textContent = reason;
   $('#connection').dataset.state = 'signed-out';
-  $('#connection').textContent = 'signed out';
+  $('#connection').textContent = bearer ? 'token refused' : 'signed out';
 };
 
 /** Why a 401 or 403 refused the request, in the supervisor's words. */
