@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { BenchServer } from './server';
+import { BenchServer, setUpPickQueue } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
 const CLIENTS = 32;
@@ -23,18 +23,8 @@ const ROUNDS = 3;
 export async function contentionBench(lifecycles: number): Promise<Record<string, unknown>> {
   const server = await BenchServer.start();
   try {
-    await server.request('PUT', '/queues/cq', { name: 'contention' });
-    await server.request('PUT', '/workstreams/cws', {
-      channel: 'live_chat',
-      distribution: 'pick',
-      capacityUnits: 1,
-      wrapUpCapacityBlock: 'always',
-    });
     const agents = Array.from({ length: CLIENTS }, (_, i) => `agent-${i}`);
-    for (const agent of agents) {
-      await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits: 2 * CLIENTS, queueIds: ['cq'] });
-      await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
-    }
+    await setUpPickQueue(server, { queueId: 'cq', workstreamId: 'cws' }, agents, 2 * CLIENTS);
     const oneAgent = await drive(server.url, lifecycles, () => agents[0]);
     // The machine is shared and its load drifts: service and bare server take turns, and the ratio is the
     // median of the rounds' ratios.

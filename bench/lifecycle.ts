@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BenchServer } from './server';
+import { BenchServer, setUpPickQueue } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
 const CONCURRENCY = 16;
@@ -11,18 +11,8 @@ const CONCURRENCY = 16;
 export async function lifecycleBench(conversations: number): Promise<Record<string, unknown>> {
   const server = await BenchServer.start();
   try {
-    await server.request('PUT', '/queues/bq', { name: 'bench' });
-    await server.request('PUT', '/workstreams/bws', {
-      channel: 'live_chat',
-      distribution: 'pick',
-      capacityUnits: 1,
-      wrapUpCapacityBlock: 'always',
-    });
     const agents = Array.from({ length: CONCURRENCY }, (_, i) => `bench-agent-${i}`);
-    for (const agent of agents) {
-      await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits: 10, queueIds: ['bq'] });
-      await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
-    }
+    await setUpPickQueue(server, { queueId: 'bq', workstreamId: 'bws' }, agents, 10);
     const latencies: number[] = [];
     const step = async (method: string, path: string, body: unknown, expected: number) => {
       const started = performance.now();

@@ -71,3 +71,23 @@ const freePort = () =>
       probe.close(() => resolve(port));
     });
   });
+
+/** A queue, a pick live-chat workstream of one unit each and available agents: the lifecycle scenarios' set-up. */
+export async function setUpPickQueue(
+  server: BenchServer,
+  ids: { queueId: string; workstreamId: string },
+  agents: string[],
+  capacityUnits: number,
+): Promise<void> {
+  await server.request('PUT', `/queues/${ids.queueId}`, { name: ids.queueId });
+  await server.request('PUT', `/workstreams/${ids.workstreamId}`, {
+    channel: 'live_chat',
+    distribution: 'pick',
+    capacityUnits: 1,
+    wrapUpCapacityBlock: 'always',
+  });
+  for (const agent of agents) {
+    await server.request('PUT', `/agents/${agent}`, { name: agent, capacityUnits, queueIds: [ids.queueId] });
+    await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
+  }
+}

@@ -58,6 +58,9 @@ it('follows a conversation from arrival to close, live, and opens its timeline',
   expect(response?.status()).toBe(200);
   await shows(page.locator('#connection[data-state="live"]'));
   await shows(page.locator(`tr[data-queue-id="${queueId}"]`));
+  // Without authentication nothing is said about tokens.
+  expect(await page.locator('#signin').isHidden()).toBe(true);
+  expect(await page.locator('#signout').isHidden()).toBe(true);
   // Survives only as long as the page is never reloaded.
   await page.evaluate(() => ((globalThis as any).notReloaded = true));
 

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Admin, Kafka } from 'kafkajs';
-import { EventStoreUnavailableError } from '#event-store';
+import { EventStoreUnavailableError, SqliteEventStore } from '#event-store';
 import { ChannelEventGateway } from '#kafka';
 import { ConversationEventRecord, HEADERS } from '#kafka';
 import { DLQ_HEADERS, DeadLetter, DeadLetterWriter } from '#kafka';
-import { TOPICS } from '#kafka';
+import { SqliteCheckpointStore, TOPICS } from '#kafka';
 import { AppProcess, pollUntil } from '../support/app-process';
+import { Scrape, parsePrometheus } from '../support/prometheus';
 import {
   Scenario,
   channelEvent,
@@ -402,6 +403,83 @@ describe('Kafka gateway and outbox (one service)', () => {
       ),
     60_000,
   );
+
+  test(
+    'metrics: records by outcome, consumer lag and outbox lag back to 0',
+    () =>
+      withLogs(
+        () => app,
+        async () => {
+          const scrape = async () => new Scrape(parsePrometheus(await (await fetch(`${app.baseUrl}/metrics`)).text()));
+          const before = await scrape();
+          const s = await scenario(app, { agents: 1 });
+          const id = uniqueId('conv');
+          const request = JSON.stringify(requested(id, s));
+          await producer.send(id, request);
+          await producer.send(id, request);
+          await producer.send(id, Buffer.from('not json'));
+          await producer.sendEvent(customerMessage(id, 'counted'));
+          expect(await transcriptHas(app, id, 1)).toEqual(['counted']);
+
+          const records = (scraped: Scrape, outcome: string) =>
+            scraped.delta(before, 'omnichannel_kafka_channel_records_total', { outcome });
+          const after = await pollUntil('the records counted and committed, the outbox caught up', async () => {
+            const scraped = await scrape();
+            const settled =
+              records(scraped, 'dead_lettered') >= 1 &&
+              scraped.samples.some((x) => x.name === 'omnichannel_kafka_consumer_lag') &&
+              scraped.value('omnichannel_kafka_consumer_lag') === 0 &&
+              scraped.value('omnichannel_kafka_outbox_lag_positions') === 0;
+            return settled ? scraped : undefined;
+          });
+          expect({
+            applied: records(after, 'applied'),
+            duplicate: records(after, 'duplicate'),
+            deadLettered: records(after, 'dead_lettered'),
+          }).toEqual({ applied: 2, duplicate: 1, deadLettered: 1 });
+          expect(after.delta(before, 'omnichannel_channel_events_total', { outcome: 'duplicate' })).toBe(1);
+          expect(after.value('omnichannel_kafka_outbox_position')).toBe(
+            after.value('omnichannel_event_store_head_position'),
+          );
+          expect(after.value('omnichannel_kafka_outbox_lag_seconds')).toBe(0);
+          expect(after.delta(before, 'omnichannel_kafka_published_total')).toBeGreaterThanOrEqual(
+            after.delta(before, 'omnichannel_events_appended_total'),
+          );
+        },
+      ),
+    60_000,
+  );
+});
+
+describe('clean stop (SIGTERM)', () => {
+  test('the outbox publishes what was appended before the process exits', async () => {
+    const app = await launch('clean-stop');
+    const s = await scenario(app, { agents: 1 });
+    // A burst of commands, SIGTERM as soon as the first is acknowledged: the others are in flight, appended
+    // during the drain, after the signal, and the outbox must still publish them before the process exits.
+    let stopped: ReturnType<AppProcess['stop']> | undefined;
+    const acknowledged = (
+      await Promise.all(
+        Array.from({ length: 60 }, async () => {
+          const response = await app.post('/channel-events', requested(uniqueId('conv'), s)).catch(() => undefined);
+          if (response?.status !== 202) return undefined;
+          stopped ??= app.stop();
+          return response.body.position as number;
+        }),
+      )
+    ).filter((p): p is number => p !== undefined);
+    expect(await stopped).toEqual({ code: 0, signal: null });
+
+    const store = new SqliteEventStore(app.dataDir);
+    const head = await store.headPosition();
+    await store.close();
+    const checkpoints = new SqliteCheckpointStore(app.dataDir);
+    const published = checkpoints.load(TOPICS.conversationEvents);
+    checkpoints.close();
+    expect(acknowledged.length).toBeGreaterThan(1);
+    expect(head).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(published).toBe(head);
+  }, 60_000);
 });
 
 describe('ChannelEventGateway (in process)', () => {

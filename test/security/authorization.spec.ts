@@ -174,10 +174,15 @@ const ENDPOINTS: Case[] = [
     allowed: ['admin'],
   },
   { name: 'GET /health', method: 'GET', path: () => '/health', allowed: EVERYONE },
-  // The supervisor's page and the numbers behind it (README "Supervisor's live view").
+  // The supervisor's page holds no data: anyone may load it, and it asks for a token (docs/security.md).
+  ...['/', '/dashboard/app.js', '/dashboard/app.css'].map((path): Case => ({
+    name: `GET ${path}`,
+    method: 'GET',
+    path: () => path,
+    allowed: EVERYONE,
+  })),
+  // The numbers behind it (README "Supervisor's live view").
   ...[
-    '/',
-    '/dashboard/app.js',
     '/statistics/queues',
     '/statistics/queues/history',
     '/statistics/conversations',
@@ -212,6 +217,22 @@ describe('GET /statistics/stream (server-sent events)', () => {
     });
     abort.abort();
     expect(response.status).toBe(who === 'supervisor' ? 200 : who === 'none' ? 401 : 403);
+  });
+});
+
+describe('/docs and /openapi.json (served outside the guard)', () => {
+  it.each(['/docs', '/openapi.json'])('%s is not served with authentication on', async (path) => {
+    for (const who of EVERYONE) expect((await as(app, tokens[who]).get(path)).status).toBe(404);
+  });
+
+  it('both are served to anyone with OMNICHANNEL_PUBLIC_API_DOCS=true', async () => {
+    const documented = await AppProcess.start({ env: { ...AUTH_ENV, OMNICHANNEL_PUBLIC_API_DOCS: 'true' } });
+    try {
+      expect((await documented.get('/docs')).status).toBe(200);
+      expect(expectStatus(await documented.get('/openapi.json'), 200)).toHaveProperty('openapi');
+    } finally {
+      await stopAndClean(documented);
+    }
   });
 });
 

@@ -3,9 +3,10 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
 /**
- * The supervisor's page: figures pushed by `GET /statistics/stream` (Server-Sent Events; the browser reconnects
- * by itself), lists read a page at a time from the statistics endpoints and reloaded only when an update says
- * something they show may have changed.
+ * The supervisor's page: figures pushed by `GET /statistics/stream` (Server-Sent Events, read with fetch so that
+ * they carry the bearer token; reconnected with back-off), lists read a page at a time from the statistics
+ * endpoints and reloaded only when an update says something they show may have changed. With authentication on,
+ * the supervisor pastes a bearer token, kept for the browser tab (sessionStorage) and sent with every request.
  */
 
 // ---- what the service answers (README "Supervisor's live view") ----
@@ -90,8 +91,48 @@ const h = (tag: string, attributes: Record<string, string> = {}, ...children: Ch
   return element;
 };
 
+// ---- access: a bearer token when the service asks for one (docs/security.md) ----
+
+const TOKEN_KEY = 'omnichannel.bearerToken';
+const bearer = sessionStorage.getItem(TOKEN_KEY);
+/** Aborts the open stream (and its reconnection). */
+let stream: AbortController | undefined;
+
+/** The service refused the token (or its absence): the sign-in form is showing, nothing more is loaded. */
+class AccessRefused extends Error {}
+
+/** Replaces the data with the sign-in form, saying why. */
+const askForToken = (reason: string) => {
+  stream?.abort();
+  $('main').hidden = true;
+  $('#signin').hidden = false;
+  $('#signin-reason').textContent = reason;
+  $('#connection').dataset.state = 'signed-out';
+  $('#connection').textContent = bearer ? 'token refused' : 'signed out';
+};
+
+/** Why a 401 or 403 refused the request, in the supervisor's words. */
+const refusal = async (response: Response): Promise<string> => {
+  if (response.status === 403) return 'This token lacks the supervisor role.';
+  if (!bearer) return 'The service needs a bearer token with the supervisor role.';
+  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  return `The token was refused${body.message ? ` (${body.message})` : ''}; paste another.`;
+};
+
+/** fetch with the bearer token; a refusal shows the sign-in form and throws AccessRefused. */
+const authorizedFetch = async (path: string, init: RequestInit = {}): Promise<Response> => {
+  const headers = new Headers(init.headers);
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
+  const response = await fetch(path, { ...init, headers });
+  if (response.status === 401 || response.status === 403) {
+    askForToken(await refusal(response));
+    throw new AccessRefused(`${path}: ${response.status}`);
+  }
+  return response;
+};
+
 const getJson = async <T>(path: string): Promise<T> => {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await authorizedFetch(path, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return (await response.json()) as T;
 };
@@ -133,7 +174,9 @@ const serialized = (load: () => Promise<void>) => {
       return running;
     }
     running = load()
-      .catch((error) => console.warn(error))
+      .catch((error) => {
+        if (!(error instanceof AccessRefused)) console.warn(error);
+      })
       .finally(() => {
         running = undefined;
         if (again) {
@@ -524,27 +567,74 @@ const onUpdate = (update: Update) => {
   }
 };
 
-/** How long the page waits before opening the stream again after the browser gave up on it. */
-const RECONNECT_MS = 2000;
+/** Back-off between two attempts to open the stream: from the first delay, doubling up to the longest. */
+const RECONNECT_FIRST_MS = 1000;
+const RECONNECT_LONGEST_MS = 10_000;
 
-const connect = () => {
+const showConnection = (state: 'live' | 'reconnecting') => {
   const connection = $('#connection');
-  const source = new EventSource('/statistics/stream');
-  source.onopen = () => {
-    connection.dataset.state = 'live';
-    connection.textContent = 'live';
-    // Whatever changed while disconnected: the next update reloads everything.
-    latest = undefined;
-    historyFigures = '';
-  };
-  source.onerror = () => {
-    connection.dataset.state = 'reconnecting';
-    connection.textContent = 'reconnecting…';
-    // The browser retries by itself after a network error, but gives up on an error answer (say, a proxy's 502
-    // while the service restarts): then the page starts over.
-    if (source.readyState === EventSource.CLOSED) setTimeout(connect, RECONNECT_MS);
-  };
-  source.onmessage = (message) => onUpdate(JSON.parse(message.data) as Update);
+  connection.dataset.state = state;
+  connection.textContent = state === 'live' ? 'live' : 'reconnecting…';
+};
+
+/** Calls `onData` with each event's data (the `data:` lines of one Server-Sent Event, joined). */
+const readEvents = async (body: ReadableStream<Uint8Array>, onData: (data: string) => void) => {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const lines = buffer.slice(0, end).split('\n');
+      buffer = buffer.slice(end + 2);
+      const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
+      if (data.length) onData(data.join('\n'));
+    }
+  }
+};
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * The stream, read with fetch rather than EventSource, which cannot send the Authorization header (and a token in
+ * the URL would end up in logs). Reopened after any loss, with back-off, until a refusal or `abort`.
+ */
+const connect = async () => {
+  const controller = new AbortController();
+  stream = controller;
+  const { signal } = controller;
+  let delay = RECONNECT_FIRST_MS;
+  while (!signal.aborted) {
+    try {
+      const response = await authorizedFetch('/statistics/stream', {
+        headers: { accept: 'text/event-stream' },
+        cache: 'no-store',
+        signal,
+      });
+      if (!response.ok || !response.body) throw new Error(`/statistics/stream: ${response.status}`);
+      showConnection('live');
+      delay = RECONNECT_FIRST_MS;
+      // Whatever changed while disconnected: the next update reloads everything.
+      latest = undefined;
+      historyFigures = '';
+      await readEvents(response.body, (data) => onUpdate(JSON.parse(data) as Update));
+    } catch (error) {
+      if (error instanceof AccessRefused || signal.aborted) return;
+    }
+    showConnection('reconnecting');
+    await pause(delay, signal);
+    delay = Math.min(delay * 2, RECONNECT_LONGEST_MS);
+  }
 };
 
 // ---- filters ----
@@ -577,4 +667,31 @@ window.addEventListener('resize', () =>
   chart?.setSize({ width: Math.max(320, $('#chart').clientWidth - 8), height: 240 }),
 );
 
-connect();
+// ---- signing in and out: a reload starts the page over with (or without) the token ----
+
+$('#signin-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const pasted = $<HTMLTextAreaElement>('#signin-token')
+    .value.trim()
+    .replace(/^Bearer\s+/i, '');
+  if (!pasted) return;
+  sessionStorage.setItem(TOKEN_KEY, pasted);
+  location.reload();
+});
+$('#signout').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.reload();
+});
+
+/** /health (public) says whether the service wants tokens; without authentication nothing about them shows. */
+const start = async () => {
+  const health = await fetch('/health')
+    .then((r) => r.json() as Promise<{ access?: { authentication?: string } }>)
+    .catch(() => undefined);
+  const authenticated = (health?.access?.authentication ?? 'none') !== 'none';
+  $('#signout').hidden = !(authenticated && bearer);
+  if (authenticated && !bearer) askForToken('The service needs a bearer token with the supervisor role.');
+  else void connect();
+};
+
+void start();

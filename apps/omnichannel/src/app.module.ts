@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth/auth.guard';
 import { ChannelEventsController } from './channel-events/channel-events.controller';
 import { Config } from './config';
@@ -11,10 +12,16 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
+import { LiveController } from './health/live.controller';
 import { KafkaModule } from './kafka/kafka.module';
 import { Readiness } from './health/readiness';
 import { ErrorFilter } from './http/error-filter';
 import { MinPositionInterceptor } from './http/min-position.interceptor';
+import { EngineGauges } from './observability/engine-gauges';
+import { GracefulShutdown } from './observability/graceful-shutdown';
+import { loggerParams } from './observability/logging';
+import { MetricsController } from './observability/metrics.controller';
+import { ObservabilityModule } from './observability/observability.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import {
   ChangePresenceHandler,
@@ -32,7 +39,9 @@ export class AppModule {
       module: AppModule,
       // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
       imports: [
+        LoggerModule.forRoot(loggerParams(config)),
         CqrsModule.forRoot(),
+        ObservabilityModule,
         EngineModule.forRoot(config),
         SchedulingModule,
         DashboardModule,
@@ -44,6 +53,8 @@ export class AppModule {
         AgentsAndQueuesController,
         ChannelEventsController,
         HealthController,
+        LiveController,
+        MetricsController,
         // Contract section 4: the endpoint exists only with the manual clock.
         ...(config.manualClockStart ? [TestClockController] : []),
       ],
@@ -53,6 +64,9 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         Readiness,
         Startup,
+        // Root-module providers: their shutdown hook runs before any imported module's.
+        GracefulShutdown,
+        EngineGauges,
         MinPositionInterceptor,
         RunConversationCommandHandler,
         ConfigureWorkstreamHandler,

@@ -7,12 +7,21 @@ export interface Config {
   host: string;
   /** Unset: no authentication (every request is trusted, so the service listens on loopback only). */
   auth?: AuthSettings;
+  /** /docs and /openapi.json: always without authentication, with it only when OMNICHANNEL_PUBLIC_API_DOCS=true. */
+  serveApiDocs: boolean;
   dataDir: string;
   eventStoreConnectionString?: string;
   kafkaBrokers?: string[];
   /** Set only when OMNICHANNEL_TEST_CLOCK=manual. */
   manualClockStart?: string;
+  /** LOG_LEVEL: the least severe level written (docs/operations.md). */
+  logLevel: LogLevel;
+  /** LOG_FORMAT: JSON lines, or pretty text for a person; unset: pretty only when stdout is a terminal. */
+  logFormat?: 'json' | 'pretty';
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const port = Number(env.PORT ?? 3000);
@@ -23,11 +32,19 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (manual && start && Number.isNaN(Date.parse(start))) {
     throw new Error(`OMNICHANNEL_TEST_CLOCK_START must be an ISO-8601 time, not '${start}'`);
   }
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not '${env.LOG_LEVEL}'`);
+  const logFormat = env.LOG_FORMAT || undefined;
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty')
+    throw new Error(`LOG_FORMAT must be json or pretty, not '${logFormat}'`);
   const auth = readAuthSettings(env);
   return {
     port,
     host: listenHost(env, auth !== undefined),
     auth,
+    // Swagger serves them outside Nest routing, where the auth guard does not reach (docs/security.md).
+    serveApiDocs: auth === undefined || env.OMNICHANNEL_PUBLIC_API_DOCS === 'true',
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     kafkaBrokers: env.KAFKA_BROKERS
@@ -36,6 +53,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
           .filter(Boolean)
       : undefined,
     manualClockStart: manual ? new Date(start ? Date.parse(start) : Date.now()).toISOString() : undefined,
+    logLevel: logLevel as LogLevel,
+    logFormat,
   };
 };
 

@@ -5,16 +5,17 @@ import { AppModule } from './app.module';
 import { readConfig } from './config';
 import { access } from './health/health.controller';
 import { validationPipe } from './http/validation';
+import { setUpOperations } from './observability/operations';
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: ['error', 'warn', 'log'],
-    forceCloseConnections: true,
-  });
+  // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
+  setUpOperations(app, config);
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port, config.host);
   const { authentication, listening, warning } = access(config);
   new Logger('Access').log(

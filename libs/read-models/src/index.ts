@@ -3,6 +3,7 @@ export * from './projection';
 export * from './projection-set';
 export * from './projection-runner';
 export * from './queries';
+export * from './operational-stats';
 export * from './replay/rebuild';
 export * from './replay/compare';
 export * from './projections/conversations';

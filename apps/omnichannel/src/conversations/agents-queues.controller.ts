@@ -1,6 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { ApiTags } from '@nestjs/swagger';
 import { ReadModels } from '#read-models';
+import { ApiErrors, ApiPageQueries, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
 import { requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -10,6 +12,7 @@ import { pageHeaders, pageRequest } from '../http/pagination';
 import { openWorkView } from './open-work';
 
 /** Supervisors read every agent and queue; an agent its own capacity and the open work of its queues (to pick). */
+@ApiTags('agents and queues')
 @Controller()
 @Roles('agent', 'supervisor')
 @UseInterceptors(MinPositionInterceptor)
@@ -17,6 +20,8 @@ export class AgentsAndQueuesController {
   constructor(private readonly readModels: ReadModels) {}
 
   @Get('agents/:id/capacity')
+  @ApiQuery200('the agent’s capacity and what holds it', CapacityView)
+  @ApiErrors(404)
   capacity(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     requireOwn(principal, (self) => self === id, 'its own capacity');
     const capacity = this.readModels.capacity(id);
@@ -25,6 +30,9 @@ export class AgentsAndQueuesController {
   }
 
   @Get('queues/:id/open')
+  @ApiQuery200('the open conversations in arrival order, a page at a time', [OpenConversationView])
+  @ApiErrors(404)
+  @ApiPageQueries()
   open(
     @Param('id', new IdPipe('id')) id: string,
     @Req() request: Request,

@@ -14,9 +14,19 @@ import {
 } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { Actor } from '#event-store';
 import { ReadModels } from '#read-models';
+import {
+  ApiCommand,
+  ApiErrors,
+  ApiPageQueries,
+  ApiQuery200,
+  AuditEntry,
+  ConversationView,
+  TranscriptMessage,
+} from '../http/api-docs';
 import { agentActing, requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -40,6 +50,7 @@ const SIMPLE_COMMANDS = {
 } as const;
 
 /** Agents command as themselves and read their own conversations; supervisors read everything. */
+@ApiTags('conversations')
 @Controller('conversations')
 @Roles('agent', 'supervisor')
 export class ConversationsController {
@@ -49,6 +60,7 @@ export class ConversationsController {
   ) {}
 
   @Post(':id/transfer')
+  @ApiCommand()
   @HttpCode(200)
   @Roles('agent')
   transfer(
@@ -70,6 +82,7 @@ export class ConversationsController {
   }
 
   @Post(':id/messages')
+  @ApiCommand()
   @HttpCode(200)
   @Roles('agent')
   message(
@@ -84,6 +97,8 @@ export class ConversationsController {
   }
 
   @Post(':id/:command')
+  @ApiCommand()
+  @ApiParam({ name: 'command', enum: Object.keys(SIMPLE_COMMANDS) })
   @HttpCode(200)
   @Roles('agent')
   command(
@@ -101,6 +116,11 @@ export class ConversationsController {
 
   @Get()
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('conversations matching every filter given', [ConversationView])
+  @ApiQuery({ name: 'statusReason', required: false, enum: STATUS_REASONS })
+  @ApiQuery({ name: 'queueId', required: false })
+  @ApiQuery({ name: 'agentId', required: false, description: 'the primary agent' })
+  @ApiPageQueries()
   list(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -129,12 +149,16 @@ export class ConversationsController {
 
   @Get(':id')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the conversation', ConversationView)
+  @ApiErrors(404)
   get(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     return this.readable(id, principal);
   }
 
   @Get(':id/events')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the audit trail, oldest first', [AuditEntry])
+  @ApiErrors(404)
   events(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     this.readable(id, principal);
     return this.readModels.auditTrail(id);
@@ -142,6 +166,8 @@ export class ConversationsController {
 
   @Get(':id/transcript')
   @UseInterceptors(MinPositionInterceptor)
+  @ApiQuery200('the messages, oldest first', [TranscriptMessage])
+  @ApiErrors(404)
   transcript(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     this.readable(id, principal);
     return this.readModels.transcript(id);

@@ -1,15 +1,18 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { join } from 'node:path';
-import { Roles } from '../auth/roles.decorator';
+import { Public } from '../auth/roles.decorator';
 
 /** Where `npm run build` puts the bundled page (apps/dashboard-web), next to the compiled service. */
 const PAGE_DIRECTORY = join(__dirname, '..', '..', 'public');
 const ASSETS = new Set(['app.js', 'app.css']);
 
-/** The supervisor's page at `/`, and its script and style sheet. Its own controller, like the data behind it. */
+/**
+ * The supervisor's page at `/`, and its script and style sheet. Public: they hold no data, and a browser opening
+ * the page has no token yet; the page asks for one and sends it to the statistics, which need the supervisor role.
+ */
 @Controller()
-@Roles('supervisor')
+@Public()
 export class PageController {
   @Get()
   page(@Res() response: Response): void {

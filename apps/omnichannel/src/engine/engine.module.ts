@@ -1,9 +1,19 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
 import { EventStore } from '#event-store';
-import { Db, ProjectionRunner, ReadModels, Statistics, allProjections, openReadModelDb } from '#read-models';
+import {
+  Db,
+  OperationalStats,
+  ProjectionRunner,
+  ReadModels,
+  Statistics,
+  allProjections,
+  openReadModelDb,
+} from '#read-models';
 import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
+import { meteredEventStore } from '../observability/metered-event-store';
+import { Metrics } from '../observability/metrics';
 import { createEventStore } from './event-store.factory';
 import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
 
@@ -13,8 +23,9 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
   providers: [
     {
       provide: EVENT_STORE,
-      inject: [CONFIG],
-      useFactory: (config: Config): Promise<EventStore> => createEventStore(config),
+      inject: [CONFIG, Metrics],
+      useFactory: async (config: Config, metrics: Metrics): Promise<EventStore> =>
+        meteredEventStore(await createEventStore(config), metrics),
     },
     {
       provide: CLOCK,
@@ -41,8 +52,14 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
       inject: [READ_MODEL_DB, EVENT_STORE],
       useFactory: (db: Db, store: EventStore) => new ProjectionRunner(db, store, allProjections),
     },
-    { provide: ReadModels, inject: [READ_MODEL_DB], useFactory: (db: Db) => new ReadModels(db) },
-    { provide: Statistics, inject: [READ_MODEL_DB], useFactory: (db: Db) => new Statistics(db) },
+    // Queries prepare statements on the tables the runner's projections create: the runner comes first.
+    { provide: ReadModels, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new ReadModels(db) },
+    {
+      provide: OperationalStats,
+      inject: [READ_MODEL_DB, ProjectionRunner],
+      useFactory: (db: Db) => new OperationalStats(db),
+    },
+    { provide: Statistics, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new Statistics(db) },
   ],
   exports: [
     EVENT_STORE,
@@ -52,6 +69,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     ConfigurationCommands,
     ProjectionRunner,
     ReadModels,
+    OperationalStats,
     Statistics,
   ],
 })

@@ -1,11 +1,14 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ProjectionRunner } from '#read-models';
 import { Public } from '../auth/roles.decorator';
 import { Config } from '../config';
 import { CONFIG } from '../engine/tokens';
+import { HealthBody } from '../http/api-docs';
 import { Readiness } from './readiness';
 
 /** 200 once the service accepts commands and its read models have caught up after start. */
+@ApiTags('operations')
 @Controller('health')
 @Public()
 export class HealthController {
@@ -16,6 +19,8 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ description: 'ready: accepts commands, read models caught up', type: HealthBody })
+  @ApiServiceUnavailableResponse({ description: 'starting, a component down, or stopping', type: HealthBody })
   health() {
     const body = {
       status: 'ok',
@@ -24,8 +29,16 @@ export class HealthController {
       access: access(this.config),
     };
     const healthy =
-      this.readiness.ready && this.runner.healthy && Object.values(body.components).every((c) => c.healthy);
-    if (!healthy) throw new ServiceUnavailableException({ ...body, status: 'unavailable', message: 'not ready' });
+      this.readiness.ready &&
+      !this.readiness.stopping &&
+      this.runner.healthy &&
+      Object.values(body.components).every((c) => c.healthy);
+    if (!healthy)
+      throw new ServiceUnavailableException({
+        ...body,
+        status: this.readiness.stopping ? 'stopping' : 'unavailable',
+        message: this.readiness.stopping ? 'shutting down' : 'not ready',
+      });
     return body;
   }
 }

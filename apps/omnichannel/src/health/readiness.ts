@@ -9,6 +9,8 @@ export interface ComponentHealth {
 @Injectable()
 export class Readiness {
   ready = false;
+  /** Set when a clean shutdown begins: orchestrators stop sending traffic while in-flight work finishes. */
+  stopping = false;
   private readonly probes = new Map<string, () => ComponentHealth>();
 
   register(name: string, probe: () => ComponentHealth): void {

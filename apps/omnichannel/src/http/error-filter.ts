@@ -4,7 +4,8 @@ import { ConcurrencyConflictError } from '#command-handling';
 import { DomainError, DomainErrorKind } from '#domain';
 import { EventStoreUnavailableError } from '#event-store';
 
-const STATUS: Record<DomainErrorKind, number> = {
+/** Shared with the command log, which reports the status a refusal answers with. */
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
@@ -38,7 +39,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const { message, statusReason, field } = exception;
       return {
-        statusCode: STATUS[exception.kind],
+        statusCode: DOMAIN_ERROR_STATUS[exception.kind],
         body: { message, ...(statusReason && { statusReason }), ...(field && { field }) },
       };
     }

@@ -9,27 +9,37 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { EventStore } from '#event-store';
-import { KafkaBridge, SqliteCheckpointStore } from '#kafka';
+import { KafkaBridge, SqliteCheckpointStore, sleep } from '#kafka';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CONFIG, EVENT_STORE } from '../engine/tokens';
 import { Readiness } from '../health/readiness';
+import { observeKafka } from '../observability/kafka-metrics';
+import { Metrics } from '../observability/metrics';
+import { ShutdownHooks } from '../observability/shutdown-hooks';
 import { readKafkaSettings } from './kafka-settings';
 
 /**
  * Contract sections 1 and 2 over Kafka; imported only when KAFKA_BROKERS is set. Channel events
  * from Kafka travel as RunConversationCommand on the CommandBus, exactly like POST /channel-events.
  */
+/** How long a clean shutdown waits for the outbox to publish what was appended, and how often it looks. */
+const OUTBOX_FLUSH_MS = 10_000;
+const OUTBOX_POLL_MS = 20;
+
 @Module({})
 export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
   private bridge?: KafkaBridge;
+  private stopMetrics?: () => Promise<void>;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly bus: CommandBus,
     private readonly moduleRef: ModuleRef,
+    private readonly metrics: Metrics,
+    private readonly shutdown: ShutdownHooks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,6 +54,9 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     this.bridge = bridge;
     // Readiness belongs to the root module; /health reports kafka unhealthy until it is connected.
     this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
+    this.stopMetrics = observeKafka(this.metrics, bridge, { ...settings, store: this.store, logger: this.logger });
+    this.shutdown.onStopIntake(() => bridge.gateway.stop());
+    this.shutdown.onFlush((head) => this.outboxReached(bridge, head));
     const { ssl, sasl } = settings.security;
     const secured = [ssl && 'TLS', sasl && `SASL ${sasl.mechanism}`].filter(Boolean).join(' + ') || 'plaintext';
     this.logger.log(`connecting to ${settings.brokers.join(',')} (${secured}) as group ${settings.groupId}`);
@@ -57,5 +70,17 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     await this.bridge?.stop();
+    await this.stopMetrics?.();
+  }
+
+  /** The publisher reports a position, not an event, so a clean shutdown looks until it reached `head`. */
+  private async outboxReached(bridge: KafkaBridge, head: number): Promise<void> {
+    const deadline = Date.now() + OUTBOX_FLUSH_MS;
+    while (bridge.publisher.healthy && bridge.publisher.position < head && Date.now() < deadline)
+      await sleep(OUTBOX_POLL_MS);
+    if (bridge.publisher.position < head)
+      this.logger.warn(
+        `outbox at position ${bridge.publisher.position} of ${head}: the rest is published after restart`,
+      );
   }
 }

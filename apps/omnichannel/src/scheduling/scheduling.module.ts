@@ -8,6 +8,7 @@ import { SendCommand, TimerFiring } from '#scheduling';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CLOCK, CONFIG } from '../engine/tokens';
+import { ShutdownHooks } from '../observability/shutdown-hooks';
 import { TimeDriver } from './time-driver';
 
 /** How often the real clock looks for due timers and for operating hours that have begun. */
@@ -45,6 +46,7 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
     private readonly distributor: Distributor,
     private readonly time: TimeDriver,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly shutdown: ShutdownHooks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,16 +58,20 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
     });
     // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;
-    let ticking = false;
+    let ticking: Promise<unknown> | undefined;
     this.ticker = setInterval(() => {
       // A tick still under way (a backlog of timers) is not joined by another: the next one starts after it.
       if (ticking) return;
-      ticking = true;
-      this.time
+      ticking = this.time
         .tick()
         .catch((e) => this.logger.error(describe(e)))
-        .finally(() => (ticking = false));
+        .finally(() => (ticking = undefined));
     }, TICK_MS);
+    // A clean shutdown stops the ticks and lets the one under way finish before commands are refused.
+    this.shutdown.onStopIntake(async () => {
+      clearInterval(this.ticker);
+      await ticking;
+    });
   }
 
   onApplicationShutdown(): void {

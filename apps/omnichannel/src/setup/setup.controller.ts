@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { withDefaults } from '#domain';
+import { ApiErrors, PresenceResult, SetUpResult } from '../http/api-docs';
 import { operator, presenceChanger } from '../auth/access';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
@@ -10,12 +12,15 @@ import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } f
 import { WorkstreamDto } from './workstream.dto';
 
 /** Set-up is the admin's; presence (listed with set-up in the contract) also an agent's own and a supervisor's. */
+@ApiTags('set-up')
 @Controller()
 @Roles('admin')
 export class SetupController {
   constructor(private readonly bus: CommandBus) {}
 
   @Put('workstreams/:id')
+  @ApiOkResponse({ description: 'the workstream as configured (defaults filled in)', type: SetUpResult })
+  @ApiErrors(400, 503)
   @HttpCode(200)
   async workstream(
     @Param('id', new IdPipe('id')) id: string,
@@ -28,6 +33,8 @@ export class SetupController {
   }
 
   @Put('queues/:id')
+  @ApiOkResponse({ description: 'the queue as configured', type: SetUpResult })
+  @ApiErrors(400, 503)
   @HttpCode(200)
   async queue(
     @Param('id', new IdPipe('id')) id: string,
@@ -39,6 +46,8 @@ export class SetupController {
   }
 
   @Put('agents/:id')
+  @ApiOkResponse({ description: 'the agent as configured, with its presence', type: SetUpResult })
+  @ApiErrors(400, 409, 503)
   @HttpCode(200)
   async agent(
     @Param('id', new IdPipe('id')) id: string,
@@ -59,6 +68,8 @@ export class SetupController {
   }
 
   @Put('agents/:id/presence')
+  @ApiOkResponse({ description: 'the presence now', type: PresenceResult })
+  @ApiErrors(400, 404, 409, 503)
   @HttpCode(200)
   @Roles('agent', 'supervisor', 'admin')
   async presence(

@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IsNumber, Max, Min } from 'class-validator';
+import { ApiErrors } from '../http/api-docs';
 import { Roles } from '../auth/roles.decorator';
 import { TimeDriver } from '../scheduling/time-driver';
 
@@ -8,6 +10,7 @@ export class AdvanceDto {
 }
 
 /** Contract section 4: exists only when OMNICHANNEL_TEST_CLOCK=manual. */
+@ApiTags('test clock')
 @Controller('test/clock')
 @Roles('admin')
 export class TestClockController {
@@ -15,6 +18,8 @@ export class TestClockController {
 
   @Post('advance')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'the clock moved; every timer due on the way fired' })
+  @ApiErrors(400)
   async advance(@Body() body: AdvanceDto) {
     return this.time.advance(body.seconds);
   }

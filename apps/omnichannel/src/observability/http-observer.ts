@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { NextFunction, Request, Response } from 'express';
+import { Metrics } from './metrics';
+
+/**
+ * Times every HTTP request by its route template (`/conversations/:id`, never the raw path) and keeps count of
+ * those in flight, so a clean shutdown can let them finish before the server drops its connections.
+ */
+@Injectable()
+export class HttpObserver {
+  private inFlight = 0;
+  private draining = false;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly metrics: Metrics) {}
+
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const end = this.metrics.httpDuration.startTimer();
+    // An event stream (the dashboard's) lasts as long as its subscriber: nothing for a shutdown to wait for.
+    const work = req.headers.accept !== 'text/event-stream';
+    if (work) this.inFlight++;
+    // A client should take its next request elsewhere: this process is going away.
+    if (this.draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
+      if (work && --this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    });
+    next();
+  };
+
+  /** Resolves true once no request is in flight, false after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+/** The matched route's template; requests that matched no route share one label. */
+const routeOf = (req: Request): string => {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
+};

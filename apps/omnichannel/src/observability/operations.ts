@@ -1,0 +1,13 @@
+import { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { Config } from '../config';
+import { serveOpenApi } from '../http/openapi';
+import { HttpObserver } from './http-observer';
+
+/** What main.ts adds to the app beyond its modules: the pino logger, HTTP timing, the OpenAPI description (unless
+ * authentication is on and OMNICHANNEL_PUBLIC_API_DOCS is not `true`). */
+export const setUpOperations = (app: INestApplication, config: Config): void => {
+  app.useLogger(app.get(Logger));
+  app.use(app.get(HttpObserver).middleware);
+  if (config.serveApiDocs) serveOpenApi(app);
+};
