@@ -5,6 +5,7 @@ import { ProjectionSet } from './projection-set';
 
 type Waiter = { position: number; resolve: (reached: boolean) => void; timer: NodeJS.Timeout };
 export type BatchListener = (events: StoredEvent[]) => void;
+type Listener = { react: BatchListener; onError: (error: unknown) => void };
 
 /**
  * Feeds the projections from the store's global order, live, from their checkpoints: a restart resumes
@@ -14,7 +15,7 @@ export class ProjectionRunner {
   private readonly projections: ProjectionSet;
   private subscription?: Subscription;
   private waiters: Waiter[] = [];
-  private readonly listeners: BatchListener[] = [];
+  private readonly listeners: Listener[] = [];
   private failure?: unknown;
 
   constructor(
@@ -47,9 +48,13 @@ export class ProjectionRunner {
     return this.failure === undefined;
   }
 
-  /** Called after each projected batch (process managers react to what is now visible). */
-  onBatch(listener: BatchListener): void {
-    this.listeners.push(listener);
+  /**
+   * Called after each projected batch (process managers react to what is now visible). A listener that
+   * throws is reported to `onError` and the projections go on: the batch is already applied, and a
+   * reaction's failure must not freeze every read model.
+   */
+  onBatch(react: BatchListener, onError: (error: unknown) => void): void {
+    this.listeners.push({ react, onError });
   }
 
   /** Resolves true once the read models include `position`, false after `timeoutMs`. */
@@ -73,7 +78,13 @@ export class ProjectionRunner {
     this.projections.apply(events);
     const reached = this.position;
     for (const waiter of this.waiters.filter((w) => w.position <= reached)) this.settle(waiter, true);
-    for (const listener of this.listeners) listener(events);
+    for (const { react, onError } of this.listeners) {
+      try {
+        react(events);
+      } catch (error) {
+        onError(error);
+      }
+    }
   }
 
   private fail(error: unknown): void {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { Clock } from '#clock';
 import { StoredEvent } from '#event-store';
@@ -35,6 +35,8 @@ export class LiveStatistics implements OnApplicationBootstrap, OnApplicationShut
   private pending?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
 
+  private readonly logger = new Logger('LiveStatistics');
+
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly statistics: Statistics,
@@ -42,7 +44,10 @@ export class LiveStatistics implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.runner.onBatch((events) => this.changed(events));
+    this.runner.onBatch(
+      (events) => this.changed(events),
+      (error) => this.logger.error(error instanceof Error ? error.message : String(error)),
+    );
     this.heartbeat = setInterval(() => this.schedule(), HEARTBEAT_MS);
   }
 

@@ -45,6 +45,7 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
     private readonly runner: ProjectionRunner,
     private readonly distributor: Distributor,
     private readonly time: TimeDriver,
+    private readonly timers: TimerFiring,
     @Inject(CONFIG) private readonly config: Config,
     private readonly shutdown: ShutdownHooks,
   ) {}
@@ -52,10 +53,13 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     // Distribution reacts to what each batch changed (a conversation opened, an agent gained room), nothing more.
     this.distributor.start();
-    this.runner.onBatch((events: StoredEvent[]) => {
-      this.distributor.observe(events);
-      this.distributor.distributeChanged().catch((e) => this.logger.error(describe(e)));
-    });
+    this.runner.onBatch(
+      (events: StoredEvent[]) => {
+        this.distributor.observe(events);
+        this.distributor.distributeChanged().catch((e) => this.logger.error(describe(e)));
+      },
+      (e) => this.logger.error(describe(e)),
+    );
     // With the manual test clock, time moves (and timers fire) only when the clock is advanced.
     if (this.config.manualClockStart) return;
     let ticking: Promise<unknown> | undefined;
@@ -70,6 +74,7 @@ export class SchedulingModule implements OnApplicationBootstrap, OnApplicationSh
     // A clean shutdown stops the ticks and lets the one under way finish before commands are refused.
     this.shutdown.onStopIntake(async () => {
       clearInterval(this.ticker);
+      this.timers.stop();
       await ticking;
     });
   }

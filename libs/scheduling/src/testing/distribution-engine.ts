@@ -33,7 +33,10 @@ export const startDistributionEngine = async (start?: string): Promise<Distribut
     (error) => distributionErrors.push(error),
   );
   distributor.start();
-  runner.onBatch((events) => distributor.observe(events));
+  runner.onBatch(
+    (events) => distributor.observe(events),
+    (error) => distributionErrors.push(error),
+  );
   const reach = async (position: number) => {
     if (!(await runner.waitFor(position, PROJECTION_TIMEOUT_MS))) {
       throw new Error(

@@ -16,6 +16,7 @@ const BATCH = 500;
  */
 export class TimerFiring {
   private running?: Promise<{ fired: number; position: number }>;
+  private stopped = false;
 
   constructor(
     private readonly clock: Clock,
@@ -25,6 +26,14 @@ export class TimerFiring {
     private readonly onError: (error: unknown) => void,
     private readonly ownership: Ownership = OWN_ALL,
   ) {}
+
+  /**
+   * A clean shutdown: the pass under way ends after the command in flight, so a backlog of overdue timers
+   * cannot hold SIGTERM up; what is left fires after the restart (deadlines live in the events).
+   */
+  stop(): void {
+    this.stopped = true;
+  }
 
   /** One pass at a time; a caller arriving during a pass waits for it and then runs its own. */
   async fireDue(): Promise<{ fired: number; position: number }> {
@@ -45,8 +54,9 @@ export class TimerFiring {
       const due = this.readModels
         .dueTimers(this.clock.now(), BATCH)
         .filter((t) => !seen.has(key(t)) && this.ownership.owns(t.conversationId));
-      if (due.length === 0) return { fired, position };
+      if (due.length === 0 || this.stopped) return { fired, position };
       for (const timer of due) {
+        if (this.stopped) return { fired, position };
         seen.add(key(timer));
         const command = { type: timer.kind, conversationId: timer.conversationId, dueAt: timer.dueAt };
         const result = await this.send(command, TIMER_CAUSE).catch((error: unknown) => void this.onError(error));
