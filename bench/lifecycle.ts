@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BenchServer, setUpPickQueue } from './server';
+import { BenchServer, liveChatRequested, setUpPickQueue } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
 const CONCURRENCY = 16;
@@ -26,18 +26,7 @@ export async function lifecycleBench(conversations: number): Promise<Record<stri
       agents.map(async (agentId) => {
         for (let i = next++; i < conversations; i = next++) {
           const id = `bench-${i}-${randomUUID().slice(0, 8)}`;
-          const requested = {
-            eventId: randomUUID(),
-            type: 'conversation.requested',
-            conversationId: id,
-            occurredAt: new Date().toISOString(),
-            payload: {
-              channel: 'live_chat',
-              workstreamId: 'bws',
-              queueId: 'bq',
-              customer: { id: `cust-${i}`, authenticated: false },
-            },
-          };
+          const requested = liveChatRequested(id, `cust-${i}`, { queueId: 'bq', workstreamId: 'bws' });
           await step('POST', '/channel-events', requested, 202);
           await step('POST', `/conversations/${id}/pick`, { agentId }, 200);
           await step('POST', `/conversations/${id}/end`, { agentId }, 200);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -91,3 +92,16 @@ export async function setUpPickQueue(
     await server.request('PUT', `/agents/${agent}/presence`, { status: 'available' });
   }
 }
+
+/** The channel event that opens a live chat in the set-up above. */
+export const liveChatRequested = (
+  conversationId: string,
+  customerId: string,
+  ids: { queueId: string; workstreamId: string },
+) => ({
+  eventId: randomUUID(),
+  type: 'conversation.requested',
+  conversationId,
+  occurredAt: new Date().toISOString(),
+  payload: { channel: 'live_chat', ...ids, customer: { id: customerId, authenticated: false } },
+});

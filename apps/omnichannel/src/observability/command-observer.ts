@@ -7,6 +7,7 @@ import { EventStoreUnavailableError } from '#event-store';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { DOMAIN_ERROR_STATUS } from '../http/error-filter';
 import { Metrics } from './metrics';
+import { InFlight } from './in-flight';
 
 export type Outcome = 'accepted' | 'duplicate' | 'refused' | 'conflict' | 'unavailable' | 'failed';
 
@@ -58,9 +59,8 @@ export const failureOf = (error: unknown): { outcome: Outcome; status: number } 
  */
 @Injectable()
 export class CommandObserver {
-  private inFlight = 0;
+  private readonly inFlight = new InFlight();
   private closed = false;
-  private idle: (() => void)[] = [];
 
   constructor(
     private readonly metrics: Metrics,
@@ -77,14 +77,7 @@ export class CommandObserver {
   /** From now on new commands are refused; resolves once none is in flight, false after `timeoutMs`. */
   close(timeoutMs: number): Promise<boolean> {
     this.closed = true;
-    if (this.inFlight === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.inFlight.settled(timeoutMs);
   }
 
   private async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
@@ -94,7 +87,7 @@ export class CommandObserver {
       this.record(subject, { outcome: 'unavailable', status: 503 }, 0, undefined, refusal);
       throw refusal;
     }
-    this.inFlight++;
+    this.inFlight.enter();
     this.metrics.commandsInFlight.inc();
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -107,9 +100,8 @@ export class CommandObserver {
       this.record(subject, failureOf(error), seconds(), undefined, error);
       throw error;
     } finally {
-      this.inFlight--;
+      this.inFlight.leave();
       this.metrics.commandsInFlight.dec();
-      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
+import { InFlight } from './in-flight';
 import { Metrics } from './metrics';
 
 /**
@@ -8,9 +9,8 @@ import { Metrics } from './metrics';
  */
 @Injectable()
 export class HttpObserver {
-  private inFlight = 0;
+  private readonly inFlight = new InFlight();
   private draining = false;
-  private idle: (() => void)[] = [];
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -18,12 +18,12 @@ export class HttpObserver {
     const end = this.metrics.httpDuration.startTimer();
     // An event stream (the dashboard's) lasts as long as its subscriber: nothing for a shutdown to wait for.
     const work = req.headers.accept !== 'text/event-stream';
-    if (work) this.inFlight++;
+    if (work) this.inFlight.enter();
     // A client should take its next request elsewhere: this process is going away.
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
-      if (work && --this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      if (work) this.inFlight.leave();
     });
     next();
   };
@@ -31,14 +31,7 @@ export class HttpObserver {
   /** Resolves true once no request is in flight, false after `timeoutMs`. */
   drain(timeoutMs: number): Promise<boolean> {
     this.draining = true;
-    if (this.inFlight === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return this.inFlight.settled(timeoutMs);
   }
 }
 
