@@ -64,12 +64,15 @@ export class ConversationCommands {
       let result: ConversationCommandResult;
       try {
         result = await withRetries(
-          () =>
-            this.cache.locks.serialise(
+          () => {
+            // The load that confirms the locks is the one the decision reads: nothing here writes in between.
+            let loaded: LoadedStream<ConversationState> | undefined;
+            return this.cache.locks.serialise(
               touched(this.cache.peek<ConversationState>(conversationId)),
-              async () => touched((await this.cache.load(conversationId, evolveConversation)).state),
-              (handOver) => this.attempt(command, cause, handOver),
-            ),
+              async () => touched((loaded = await this.cache.load(conversationId, evolveConversation)).state),
+              (handOver) => this.attempt(command, cause, handOver, loaded),
+            );
+          },
           () => describe(command),
         );
       } catch (error) {
@@ -87,8 +90,10 @@ export class ConversationCommands {
     command: ConversationCommand,
     cause: Cause,
     handOver: () => void = () => undefined,
+    preloaded?: LoadedStream<ConversationState>,
   ): Promise<ConversationCommandResult> {
-    const conversation = await this.cache.load(streams.conversation(command.conversationId), evolveConversation);
+    const conversation =
+      preloaded ?? (await this.cache.load(streams.conversation(command.conversationId), evolveConversation));
     const s = conversation.state;
     if (cause.causationId && conversation.causations.has(cause.causationId)) {
       return {

@@ -110,10 +110,6 @@ export class CandidateIndex {
   private readonly agents = new Map<string, Entry>();
   private readonly queues = new Map<string, QueueCandidates>();
 
-  get size(): number {
-    return this.agents.size;
-  }
-
   agent(id: string): Candidate | undefined {
     const entry = this.agents.get(id);
     return entry && { agent: entry.agent, lastAssignedPosition: entry.lastAssignedPosition };

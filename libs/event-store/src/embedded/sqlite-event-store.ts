@@ -74,8 +74,12 @@ export class SqliteEventStore implements EventStore {
     this.writer = startWriter({ file, pragmas: PRAGMAS });
     this.writer.on('message', (answer: GroupCommitted) => this.committed(answer));
     this.writer.on('error', (error) => this.writerFailed(error));
-    this.writerExited = new Promise((resolve) => this.writer.once('exit', () => resolve()));
-    this.writer.once('exit', (code) => this.writerFailed(new Error(`the writer thread exited (${code})`)));
+    this.writerExited = new Promise((resolve) =>
+      this.writer.once('exit', (code) => {
+        this.writerFailed(new Error(`the writer thread exited (${code})`));
+        resolve();
+      }),
+    );
     // An idle writer does not keep the process alive; one committing a group does (see send).
     this.writer.unref();
   }

@@ -105,11 +105,6 @@ export class Distributor {
     for (const queued of reopened.sort((a, b) => a.queuedPosition - b.queuedPosition)) this.putWaiting(queued);
   }
 
-  /** Whether a pass would look at anything. */
-  get hasChanges(): boolean {
-    return this.dirtyQueues.size > 0 || this.dirtyConversations.size > 0;
-  }
-
   /**
    * A pass over everything (time moved: operating hours may have begun; or a caller wants the whole picture).
    * Runs now, or once the pass under way has finished (callers arriving meanwhile share that one): never two at
@@ -122,7 +117,8 @@ export class Distributor {
 
   /** A pass over what changed since the last one. */
   distributeChanged(): Promise<number> {
-    return this.hasChanges ? this.run() : Promise.resolve(0);
+    const changed = this.dirtyQueues.size > 0 || this.dirtyConversations.size > 0;
+    return changed ? this.run() : Promise.resolve(0);
   }
 
   private run(): Promise<number> {
@@ -216,12 +212,15 @@ export class Distributor {
     try {
       const { position } = await this.send({ type: 'assign', conversationId, agentId }, DISTRIBUTION);
       // Projected already (the batch came before this answer): the read models show it, nothing is pending.
-      const seen = position <= this.observed;
-      if (seen) this.assigning.delete(conversationId);
-      else this.assigning.set(conversationId, position);
       const holds = this.pendingHolds.get(agentId);
-      if (seen) holds?.delete(conversationId);
-      else if (holds?.has(conversationId)) holds.get(conversationId)!.position = position;
+      if (position <= this.observed) {
+        this.assigning.delete(conversationId);
+        holds?.delete(conversationId);
+      } else {
+        this.assigning.set(conversationId, position);
+        const hold = holds?.get(conversationId);
+        if (hold) hold.position = position;
+      }
       const candidate = this.candidates.agent(agentId);
       if (candidate) this.candidates.put({ agent: candidate.agent, lastAssignedPosition: position });
       return position;

@@ -18,16 +18,14 @@ export const partitionOf = (conversationId: string, count = PARTITION_COUNT): nu
  */
 export class Ownership {
   private readonly owned: ReadonlySet<number>;
+  readonly ownsAll: boolean;
 
   constructor(
     owned: Iterable<number> = Array.from({ length: PARTITION_COUNT }, (_, i) => i),
     readonly count = PARTITION_COUNT,
   ) {
     this.owned = new Set(owned);
-  }
-
-  get ownsAll(): boolean {
-    return this.owned.size === this.count;
+    this.ownsAll = this.owned.size === this.count;
   }
 
   owns(conversationId: string): boolean {

@@ -54,7 +54,7 @@ export class TimerFiring {
       const due = this.readModels
         .dueTimers(this.clock.now(), BATCH)
         .filter((t) => !seen.has(key(t)) && this.ownership.owns(t.conversationId));
-      if (due.length === 0 || this.stopped) return { fired, position };
+      if (due.length === 0) return { fired, position };
       for (const timer of due) {
         if (this.stopped) return { fired, position };
         seen.add(key(timer));
