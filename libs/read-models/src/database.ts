@@ -32,3 +32,16 @@ export const openScratchReadModelDb = (directory: string, file = 'read-models.sq
   db.pragma('locking_mode = EXCLUSIVE');
   return db;
 };
+
+/** Statements built from a filter's shape, prepared once per shape: there are only a few shapes. */
+export class StatementsByShape {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  get(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+}

@@ -36,9 +36,7 @@ export class ProjectionSet {
     this.db.transaction(() => {
       for (const handler of this.handlers) {
         const projection = handler.handler;
-        // Only a batch overlapping what a projection already has (a restart) needs the per-event check.
-        if (events[0].position > handler.checkpoint) for (const event of events) projection.apply(event);
-        else for (const event of events) if (event.position > handler.checkpoint) projection.apply(event);
+        for (const event of events) if (event.position > handler.checkpoint) projection.apply(event);
         handler.handler.flush?.();
         handler.checkpoint = Math.max(handler.checkpoint, last);
         this.saveCheckpoint.run(handler.name, handler.checkpoint);

@@ -1,6 +1,5 @@
 import { AgentState, Candidate, ConversationState, StatusReason, TimerKind, Workstream } from '#domain';
-import Database from 'better-sqlite3';
-import { Db } from './database';
+import { Db, StatementsByShape } from './database';
 import { capacityView } from './projections/agents';
 import { WAIT_SAMPLE, conversationView } from './projections/conversations';
 
@@ -37,9 +36,10 @@ const candidate = (r: CandidateRow): Candidate => ({
 /** Everything the HTTP queries and the process managers read. Reads only; projections write. */
 export class ReadModels {
   private readonly statements;
-  private readonly dynamic = new Map<string, Database.Statement>();
+  private readonly byShape: StatementsByShape;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.byShape = new StatementsByShape(db);
     this.statements = {
       conversation: db.prepare('SELECT state FROM conversations WHERE id = ?'),
       audit: db.prepare('SELECT event FROM audit WHERE conversation_id = ? ORDER BY position'),
@@ -109,12 +109,15 @@ export class ReadModels {
     add('queue_id = ?', filter.queueId);
     add('owner_agent_id = ?', filter.agentId);
     const matching = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.prepared(`SELECT COUNT(*) AS n FROM conversations ${matching}`).get(...params) as { n: number })
-      .n;
+    const total = (
+      this.byShape.get(`SELECT COUNT(*) AS n FROM conversations ${matching}`).get(...params) as { n: number }
+    ).n;
     add('rowid > ?', page.after);
-    const rows = this.prepared(
-      `SELECT rowid, state FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid LIMIT ?`,
-    ).all(...params, page.limit < 0 ? -1 : page.limit + 1) as { rowid: number; state: string }[];
+    const rows = this.byShape
+      .get(
+        `SELECT rowid, state FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid LIMIT ?`,
+      )
+      .all(...params, page.limit < 0 ? -1 : page.limit + 1) as { rowid: number; state: string }[];
     return paged(
       rows,
       page.limit,
@@ -195,11 +198,6 @@ export class ReadModels {
     return this.statements.dueTimers.all(now, limit) as { conversationId: string; kind: TimerKind; dueAt: string }[];
   }
 
-  /** A queue's open conversations in arrival order (arrival = when it last entered `open` in this queue). */
-  openWork(queueId: string): OpenWork[] {
-    return this.openWorkPage(queueId, { limit: -1 }).items;
-  }
-
   /** One page of a queue's open work (see openWork), after the cursor, each with its place in the whole queue. */
   openWorkPage(queueId: string, page: PageRequest): ListPage<OpenWork> {
     const total = (this.statements.openCount.get(queueId, Number.MAX_SAFE_INTEGER) as { n: number }).n;
@@ -217,13 +215,6 @@ export class ReadModels {
       (r) => r.queuedPosition,
       (r, i) => ({ state: JSON.parse(r.state) as ConversationState, queuedAt: r.queuedAt, position: ahead + i + 1 }),
     );
-  }
-
-  /** Statements built from a filter, prepared once per shape. */
-  private prepared(sql: string) {
-    let statement = this.dynamic.get(sql);
-    if (!statement) this.dynamic.set(sql, (statement = this.db.prepare(sql)));
-    return statement;
   }
 }
 

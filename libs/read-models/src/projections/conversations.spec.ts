@@ -52,7 +52,7 @@ describe('the contract view of a conversation', () => {
       updatedAt: later(MIN),
     });
     expect(query.conversations({ agentId: 'a1' }).map((c) => c.id)).toEqual(['c1']);
-    expect(query.openWork('q1')).toEqual([]);
+    expect(query.openWorkPage('q1', { limit: -1 }).items).toEqual([]);
   });
 
   it('closed: state closed, with when', () => {
@@ -79,7 +79,7 @@ describe('open work per queue, in arrival order', () => {
       picked('a1'),
       returnedToQueue('a1', 'released'),
     );
-    expect(query.openWork('q1').map((w) => w.state.id)).toEqual(['c2', 'c1']);
+    expect(query.openWorkPage('q1', { limit: -1 }).items.map((w) => w.state.id)).toEqual(['c2', 'c1']);
   });
 });
 

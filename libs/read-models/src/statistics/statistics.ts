@@ -1,5 +1,5 @@
 import { AgentState, ConversationState, Presence, StatusReason, addSeconds, secondsBetween } from '#domain';
-import { Db } from '../database';
+import { Db, StatementsByShape } from '../database';
 import { capacityView } from '../projections/agents';
 import { WAIT_SAMPLE, conversationView } from '../projections/conversations';
 import { minuteOf } from './queue-statistics.projection';
@@ -77,8 +77,10 @@ export interface ConversationListFilter {
 /** Supervisor statistics over the statistics read models; every window is cut at `now`, the clock's time. */
 export class Statistics {
   private readonly statements;
+  private readonly byShape: StatementsByShape;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.byShape = new StatementsByShape(db);
     this.statements = {
       queues: db.prepare(`SELECT q.id AS queueId, q.name, COALESCE(w.waiting, 0) AS waiting
         FROM queues q LEFT JOIN stat_queue_waiting w ON w.queue_id = q.id ORDER BY q.id`),
@@ -148,7 +150,11 @@ export class Statistics {
       abandoned: number;
     }[];
     const perQueue = new Map<string, typeof rows>();
-    for (const row of rows) perQueue.set(row.queueId, [...(perQueue.get(row.queueId) ?? []), row]);
+    for (const row of rows) {
+      const list = perQueue.get(row.queueId);
+      if (list) list.push(row);
+      else perQueue.set(row.queueId, [row]);
+    }
     const queues = (this.statements.queues.all() as { queueId: string; waiting: number }[]).map(
       ({ queueId, waiting: current }) => {
         const change = new Array<number>(span).fill(0);
@@ -211,8 +217,8 @@ export class Statistics {
   /** Agents in id order, a page at a time; `cursor` is the last agent id of the previous page. */
   agents(now: string, filter: { presence?: Presence; limit: number; cursor?: string }): Page<AgentStatistics> {
     const where = [...(filter.presence ? ['s.presence = @presence'] : [])];
-    const rows = this.db
-      .prepare(
+    const rows = this.byShape
+      .get(
         `SELECT a.state, s.presence, s.since FROM stat_agents s JOIN agents a ON a.id = s.agent_id
          WHERE ${[...where, ...(filter.cursor ? ['s.agent_id > @cursor'] : [])].join(' AND ') || '1'}
          ORDER BY s.agent_id LIMIT @limit`,
@@ -223,7 +229,7 @@ export class Statistics {
       since: string;
     }[];
     const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM stat_agents s WHERE ${where.join(' AND ') || '1'}`).get({
+      this.byShape.get(`SELECT COUNT(*) AS n FROM stat_agents s WHERE ${where.join(' AND ') || '1'}`).get({
         presence: filter.presence,
       }) as { n: number }
     ).n;
@@ -257,8 +263,8 @@ export class Statistics {
     const params = { ...filter, limit: filter.limit + 1, cursor: filter.cursor ? Number(filter.cursor) : undefined };
     const condition = (extra: string[]) => [...where, ...extra].join(' AND ') || '1';
     // The sort runs over row ids only (from the indexes); the states are read for the page alone.
-    const rows = this.db
-      .prepare(
+    const rows = this.byShape
+      .get(
         `SELECT rowid, state FROM conversations WHERE rowid IN (
            SELECT rowid FROM conversations WHERE ${condition(filter.cursor ? ['rowid < @cursor'] : [])}
            ORDER BY rowid DESC LIMIT @limit)
@@ -266,7 +272,7 @@ export class Statistics {
       )
       .all(params) as { rowid: number; state: string }[];
     const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM conversations WHERE ${condition([])}`).get(params) as {
+      this.byShape.get(`SELECT COUNT(*) AS n FROM conversations WHERE ${condition([])}`).get(params) as {
         n: number;
       }
     ).n;
