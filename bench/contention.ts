@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { BenchServer, liveChatRequested, setUpPickQueue } from './server';
+import { BenchServer, liveChatLifecycle, setUpPickQueue } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
 const CLIENTS = 32;
@@ -140,12 +140,7 @@ async function drive(url: string, lifecycles: number, agentOf: (client: number) 
       const agentId = agentOf(client);
       for (let i = next++; i < lifecycles; i = next++) {
         const id = `c-${randomUUID()}`;
-        const requested = liveChatRequested(id, `cust-${i}`, { queueId: 'cq', workstreamId: 'cws' });
-        // A failed step ends the lifecycle: the next steps would only fail for the same reason.
-        if (!(await step('/channel-events', requested, 202))) continue;
-        if (!(await step(`/conversations/${id}/pick`, { agentId }, 200))) continue;
-        if (!(await step(`/conversations/${id}/end`, { agentId }, 200))) continue;
-        await step(`/conversations/${id}/close-session`, { agentId }, 200);
+        await liveChatLifecycle(step, id, `cust-${i}`, { queueId: 'cq', workstreamId: 'cws' }, agentId);
       }
     }),
   );

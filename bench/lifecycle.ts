@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BenchServer, liveChatRequested, setUpPickQueue } from './server';
+import { BenchServer, liveChatLifecycle, setUpPickQueue } from './server';
 import { peakRssMiB, percentiles, round } from './stats';
 
 const CONCURRENCY = 16;
@@ -26,11 +26,14 @@ export async function lifecycleBench(conversations: number): Promise<Record<stri
       agents.map(async (agentId) => {
         for (let i = next++; i < conversations; i = next++) {
           const id = `bench-${i}-${randomUUID().slice(0, 8)}`;
-          const requested = liveChatRequested(id, `cust-${i}`, { queueId: 'bq', workstreamId: 'bws' });
-          await step('POST', '/channel-events', requested, 202);
-          await step('POST', `/conversations/${id}/pick`, { agentId }, 200);
-          await step('POST', `/conversations/${id}/end`, { agentId }, 200);
-          await step('POST', `/conversations/${id}/close-session`, { agentId }, 200);
+          const ids = { queueId: 'bq', workstreamId: 'bws' };
+          await liveChatLifecycle(
+            (path, body, expected) => step('POST', path, body, expected),
+            id,
+            `cust-${i}`,
+            ids,
+            agentId,
+          );
         }
       }),
     );

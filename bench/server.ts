@@ -93,15 +93,27 @@ export async function setUpPickQueue(
   }
 }
 
-/** The channel event that opens a live chat in the set-up above. */
-export const liveChatRequested = (
+/**
+ * One live chat through request, pick, end and close-session, each step a POST answering `expected`. A step
+ * that answers false ends the lifecycle early: the next steps would only fail for the same reason.
+ */
+export async function liveChatLifecycle(
+  step: (path: string, body: unknown, expected: number) => Promise<boolean | void>,
   conversationId: string,
   customerId: string,
   ids: { queueId: string; workstreamId: string },
-) => ({
-  eventId: randomUUID(),
-  type: 'conversation.requested',
-  conversationId,
-  occurredAt: new Date().toISOString(),
-  payload: { channel: 'live_chat', ...ids, customer: { id: customerId, authenticated: false } },
-});
+  agentId: string,
+): Promise<void> {
+  const requested = {
+    eventId: randomUUID(),
+    type: 'conversation.requested',
+    conversationId,
+    occurredAt: new Date().toISOString(),
+    payload: { channel: 'live_chat', ...ids, customer: { id: customerId, authenticated: false } },
+  };
+  if ((await step('/channel-events', requested, 202)) === false) return;
+  for (const command of ['pick', 'end']) {
+    if ((await step(`/conversations/${conversationId}/${command}`, { agentId }, 200)) === false) return;
+  }
+  await step(`/conversations/${conversationId}/close-session`, { agentId }, 200);
+}

@@ -11,8 +11,7 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** The built entry point; `OMNICHANNEL_E2E_MAIN_JS` points the suites at another build. */
-export const MAIN_JS =
-  process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
+const MAIN_JS = process.env.OMNICHANNEL_E2E_MAIN_JS || join(REPO_ROOT, 'dist', 'apps', 'omnichannel', 'src', 'main.js');
 
 const HEALTH_DEADLINE_MS = 20_000;
 /** Longer than the service's own 10 s X-Min-Position wait, which a graceful stop lets finish. */

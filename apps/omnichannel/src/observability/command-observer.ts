@@ -41,7 +41,7 @@ const positionOf = (result: unknown): number | undefined =>
       : undefined;
 
 /** The outcome of a failed command and the status the HTTP layer answers it with. */
-export const failureOf = (error: unknown): { outcome: Outcome; status: number } => {
+const failureOf = (error: unknown): { outcome: Outcome; status: number } => {
   if (error instanceof DomainError) return { outcome: 'refused', status: DOMAIN_ERROR_STATUS[error.kind] };
   if (error instanceof ConcurrencyConflictError) return { outcome: 'conflict', status: 409 };
   if (error instanceof EventStoreUnavailableError) return { outcome: 'unavailable', status: 503 };
@@ -60,7 +60,6 @@ export const failureOf = (error: unknown): { outcome: Outcome; status: number } 
 @Injectable()
 export class CommandObserver {
   private readonly inFlight = new InFlight();
-  private closed = false;
 
   constructor(
     private readonly metrics: Metrics,
@@ -76,13 +75,12 @@ export class CommandObserver {
 
   /** From now on new commands are refused; resolves once none is in flight, false after `timeoutMs`. */
   close(timeoutMs: number): Promise<boolean> {
-    this.closed = true;
-    return this.inFlight.settled(timeoutMs);
+    return this.inFlight.close(timeoutMs);
   }
 
   private async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
     const subject = subjectOf(command);
-    if (this.closed) {
+    if (this.inFlight.closing) {
       const refusal = new ServiceUnavailableException('the service is shutting down: send the command again');
       this.record(subject, { outcome: 'unavailable', status: 503 }, 0, undefined, refusal);
       throw refusal;

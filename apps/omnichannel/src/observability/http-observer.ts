@@ -10,7 +10,6 @@ import { Metrics } from './metrics';
 @Injectable()
 export class HttpObserver {
   private readonly inFlight = new InFlight();
-  private draining = false;
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -20,7 +19,7 @@ export class HttpObserver {
     const work = req.headers.accept !== 'text/event-stream';
     if (work) this.inFlight.enter();
     // A client should take its next request elsewhere: this process is going away.
-    if (this.draining) res.setHeader('Connection', 'close');
+    if (this.inFlight.closing) res.setHeader('Connection', 'close');
     res.once('close', () => {
       end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
       if (work) this.inFlight.leave();
@@ -30,8 +29,7 @@ export class HttpObserver {
 
   /** Resolves true once no request is in flight, false after `timeoutMs`. */
   drain(timeoutMs: number): Promise<boolean> {
-    this.draining = true;
-    return this.inFlight.settled(timeoutMs);
+    return this.inFlight.close(timeoutMs);
   }
 }
 

@@ -1,7 +1,19 @@
-/** Counts work in flight, so a clean shutdown can wait, for a bounded time, until none is left. */
+/** Counts work in flight, so a clean shutdown can close the gate and wait, for a bounded time, until none is left. */
 export class InFlight {
   private count = 0;
   private idle: (() => void)[] = [];
+  private closed = false;
+
+  /** True once `close` was called: new work is turned away. */
+  get closing(): boolean {
+    return this.closed;
+  }
+
+  /** Closes the gate; resolves true once nothing is in flight, false after `timeoutMs`. */
+  close(timeoutMs: number): Promise<boolean> {
+    this.closed = true;
+    return this.settled(timeoutMs);
+  }
 
   enter(): void {
     this.count++;
@@ -11,8 +23,7 @@ export class InFlight {
     if (--this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  /** Resolves true once nothing is in flight, false after `timeoutMs`. */
-  settled(timeoutMs: number): Promise<boolean> {
+  private settled(timeoutMs: number): Promise<boolean> {
     if (this.count === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
