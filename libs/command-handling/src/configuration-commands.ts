@@ -11,7 +11,7 @@ import {
 } from '#domain';
 import { Actor, EventStore } from '#event-store';
 import { Clock } from '#clock';
-import { withRetries } from './conflicts';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './conflicts';
 import { toNewEvent } from '#event-envelope';
 import { StreamCache } from './stream-cache';
 
@@ -21,6 +21,8 @@ export class ConfigurationCommands {
     private readonly store: EventStore,
     private readonly cache: StreamCache,
     private readonly clock: Clock,
+    /** How lost races are retried: a simulation passes a seeded, virtual-time one. */
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
   configureWorkstream(workstreamId: string, settings: WorkstreamSettings, actor: Actor): Promise<number> {
@@ -68,6 +70,7 @@ export class ConfigurationCommands {
         return { position, agent: events.reduce(evolveAgent, loaded.state)! };
       },
       () => `${command.type} for agent '${command.agentId}'`,
+      this.retry,
     );
   }
 

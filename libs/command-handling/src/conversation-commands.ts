@@ -23,7 +23,7 @@ import {
 import { Actor, AppendRequest, EventStore } from '#event-store';
 import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
-import { withRetries } from './conflicts';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './conflicts';
 import { toNewEvent } from '#event-envelope';
 import { LoadedStream, StreamCache } from './stream-cache';
 
@@ -44,6 +44,8 @@ export class ConversationCommands {
     private readonly store: EventStore,
     private readonly cache: StreamCache,
     private readonly clock: Clock,
+    /** How lost races are retried: a simulation passes a seeded, virtual-time one. */
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
   /**
@@ -74,6 +76,7 @@ export class ConversationCommands {
             );
           },
           () => describe(command),
+          this.retry,
         );
       } catch (error) {
         if (error instanceof DomainError && !(await this.cache.settled())) continue;
@@ -110,6 +113,7 @@ export class ConversationCommands {
       await withRetries(
         () => this.attempt(overdue, TIMER_CAUSE),
         () => describe(overdue),
+        this.retry,
       );
       return this.attempt(command, cause, handOver);
     }
