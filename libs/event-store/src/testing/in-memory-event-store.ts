@@ -39,6 +39,11 @@ export class InMemoryEventStore implements EventStore {
     this.batchSize = options.batchSize ?? 500;
   }
 
+  /** The newest position, read without waiting on the gate (for a scheduler deciding whether all is at rest). */
+  get head(): number {
+    return this.events.length;
+  }
+
   async append(requests: AppendRequest[]): Promise<AppendResult> {
     const copied = structuredClone(requests);
     await this.gate('append');
