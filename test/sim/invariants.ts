@@ -45,12 +45,27 @@ export const transitionAllowed = (from: StatusReason, to: StatusReason, channel:
 };
 
 /** Which timer kind decides which event (so a timer's event can be matched to the deadline it decided). */
+/**
+ * Whether push distribution may offer `c` to `agent` by chooseAgent's rules: a keep-same-agent conversation
+ * waits for its last agent while they are signed in, in its queue and have not declined it; else room decides.
+ */
+const couldTake = (c: ConversationState, agent: AgentState, agents: ReadonlyMap<string, AgentState>): boolean => {
+  const last = c.settings.keepSameAgent && c.lastPrimaryAgentId ? agents.get(c.lastPrimaryAgentId) : undefined;
+  const waitsForLast =
+    last &&
+    last.id !== agent.id &&
+    last.presence !== 'offline' &&
+    last.queueIds.includes(c.queueId) &&
+    !(c.declinedBy ?? []).includes(last.id);
+  return !waitsForLast && chooseAgent(c, [{ agent, lastAssignedPosition: 0 }]) === agent.id;
+};
+
 const TIMER_EVENTS: Record<string, string[]> = {
   expireAgentDisconnect: ['conversation.returned_to_queue'],
   expireOffer: ['conversation.assignment_rejected'],
   expireWaiting: ['conversation.closed'],
   expireWrapUpBlock: ['conversation.wrap_up_block_expired'],
-  autoClose: ['conversation.closed'],
+  autoClose: ['conversation.closed', 'conversation.ended'],
 };
 
 export interface Violation {
@@ -71,8 +86,15 @@ export class InvariantChecker {
   private readonly applied = new Map<string, { streamId: string; revision: number }>();
   /** When each conversation last became open (its place in its queue). */
   readonly queuedAt = new Map<string, number>();
-  /** When each conversation was last offered by push distribution. */
-  private readonly assignedAt = new Map<string, number>();
+  /**
+   * Offers made while an older conversation of the same queue that the agent could have taken waited: a breach
+   * of oldest-first unless that older one is itself assigned before the engine comes to rest (the same pass
+   * may offer both, and the younger one's append may land first).
+   */
+  private readonly overtaken = new Map<string, { older: string; younger: string; agentId: string; at: number }>();
+  /** Set by the simulation: whether two conversations are routed by the same instance. */
+  sameOwner: (a: string, b: string) => boolean = () => true;
+  isPush: (workstreamId: string) => boolean = () => true;
   position = 0;
 
   /** Applies events in order and returns the violations they show. */
@@ -109,7 +131,10 @@ export class InvariantChecker {
       });
     }
     if (after.status === 'open' && before?.status !== 'open') this.queuedAt.set(id, stored.position);
-    if (event.type === 'conversation.assigned') this.assignedAt.set(id, stored.position);
+    if (event.type === 'conversation.assigned' || event.type === 'conversation.picked') {
+      for (const [key, suspicion] of this.overtaken) if (suspicion.older === id) this.overtaken.delete(key);
+    }
+    if (event.type === 'conversation.assigned') this.suspectOvertaking(after, event.data.agentId, stored.position);
     const actor = stored.metadata.actor;
     if (before && actor.kind === 'system' && actor.id === 'timer') {
       const due = deadlines(before).filter(
@@ -173,6 +198,35 @@ export class InvariantChecker {
     return found;
   }
 
+  /** The offers that overtook an older conversation which is still waiting now that the engine is at rest. */
+  overtakings(): Violation[] {
+    const found = [...this.overtaken.values()]
+      .filter(({ older }) => this.conversations.get(older)?.status === 'open')
+      .map(({ older, younger, agentId, at }) => ({
+        invariant: 'oldest first within a queue',
+        detail: `${agentId} was offered ${younger} at position ${at} while the older ${older} waited in the same queue`,
+      }));
+    this.overtaken.clear();
+    return found;
+  }
+
+  /** Forgets the suspicions of a step in which a fault struck (a failed offer is retried after the next batch). */
+  forgetOvertakings(): void {
+    this.overtaken.clear();
+  }
+
+  private suspectOvertaking(younger: ConversationState, agentId: string, position: number): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || !this.isPush(younger.workstreamId)) return;
+    for (const older of this.conversations.values()) {
+      if (older.status !== 'open' || older.queueId !== younger.queueId || !this.isPush(older.workstreamId)) continue;
+      if (this.queuedAt.get(older.id)! >= this.queuedAt.get(younger.id)! || !this.sameOwner(older.id, younger.id))
+        continue;
+      if (!couldTake(older, agent, this.agents)) continue;
+      this.overtaken.set(`${older.id}|${younger.id}`, { older: older.id, younger: younger.id, agentId, at: position });
+    }
+  }
+
   /** Deadlines still undecided at `now` that passed at least `boundSeconds` ago. */
   overdue(now: string, boundSeconds: number): Violation[] {
     const found: Violation[] = [];
@@ -190,30 +244,17 @@ export class InvariantChecker {
    * Once quiet: no open push conversation waits while an eligible agent has room; within a queue, what waits
    * longest goes first (no agent with room for an older one that it could take holds a younger one's offer).
    */
-  starvation(isPush: (workstreamId: string) => boolean, sameOwner: (a: string, b: string) => boolean): Violation[] {
+  starvation(): Violation[] {
     const candidates: Candidate[] = [...this.agents.values()].map((agent) => ({ agent, lastAssignedPosition: 0 }));
     const found: Violation[] = [];
     for (const c of this.conversations.values()) {
-      if (c.status !== 'open' || !isPush(c.workstreamId)) continue;
+      if (c.status !== 'open' || !this.isPush(c.workstreamId)) continue;
       const agentId = chooseAgent(c, candidates);
       if (agentId)
         found.push({
           invariant: 'no wait while an agent has room',
           detail: `${c.id} is open in ${c.queueId} while ${agentId} could take it`,
         });
-      for (const offered of this.conversations.values()) {
-        const assignedAt = this.assignedAt.get(offered.id);
-        const agent = offered.primaryAgentId ? this.agents.get(offered.primaryAgentId) : undefined;
-        if (offered.status !== 'active' || offered.accepted || offered.queueId !== c.queueId || !agent) continue;
-        if (assignedAt === undefined || this.queuedAt.get(c.id)! > assignedAt || !sameOwner(c.id, offered.id)) continue;
-        if ((this.queuedAt.get(offered.id) ?? 0) < this.queuedAt.get(c.id)!) continue;
-        const { [offered.id]: _offer, ...holds } = agent.holds;
-        if (chooseAgent(c, [{ agent: { ...agent, holds }, lastAssignedPosition: 0 }]) === agent.id)
-          found.push({
-            invariant: 'oldest first within a queue',
-            detail: `${agent.id} was offered ${offered.id} while the older ${c.id} waited in ${c.queueId}`,
-          });
-      }
     }
     return found;
   }

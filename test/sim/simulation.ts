@@ -139,6 +139,9 @@ export class Simulation {
     };
     const half = Array.from({ length: PARTITIONS }, (_, i) => i);
     this.owned = [new Set(half.filter((p) => p % 2 === 0)), new Set(half.filter((p) => p % 2 === 1))];
+    const push = new Set(WORKSTREAMS.filter((w) => w.distribution === 'push').map((w) => w.id));
+    this.checker.isPush = (id) => push.has(id);
+    this.checker.sameOwner = (a, b) => !this.stale && this.ownerOf(a) === this.ownerOf(b);
     this.instances = ['A', 'B'].map(
       (name, i) =>
         new SimInstance(
@@ -170,11 +173,28 @@ export class Simulation {
       }
       if (violations.length > 0) {
         for (const v of violations) this.log(`VIOLATION at step ${n + 1}: ${v.invariant}: ${v.detail}`);
+        await this.history(violations);
         return { steps: n + 1, events: this.events, failure: { step: n + 1, violations }, summary: this.summary() };
       }
     }
     await this.stop();
     return { steps: steps.length, events: this.events, summary: this.summary() };
+  }
+
+  /** The stored events of the conversations and agents a violation names: where to start reading. */
+  private async history(violations: Violation[]): Promise<void> {
+    this.scheduler.direct = true;
+    const named = new Set(violations.flatMap((v) => v.detail.match(/\b[ca]\d+\b/g) ?? []));
+    for (const event of await this.store.readAll(0, Number.MAX_SAFE_INTEGER)) {
+      const id = (event.data.conversationId ?? event.data.agentId) as string | undefined;
+      if (!id || !named.has(id) || !(event.type.startsWith('conversation.') || event.type.startsWith('agent.capacity')))
+        continue;
+      const { actor, statusReason } = event.metadata;
+      this.log(
+        `  @${event.position} ${event.type} ${JSON.stringify(event.data)} by ${actor.kind}:${actor.id}` +
+          `${statusReason ? ` -> ${String(statusReason)}` : ''} at ${event.recordedAt}`,
+      );
+    }
   }
 
   private summary(): string {
@@ -392,26 +412,23 @@ export class Simulation {
     return `${event.type} for ${conversationId} (${eventId})`;
   }
 
+  /** Mostly what an agent would do next in the conversation's status; sometimes anything (it must be refused). */
   private agentCommand(random: Random): ConversationCommand | undefined {
     if (this.conversations.length === 0) return undefined;
-    const { id: conversationId } = random.pick(this.conversations);
+    const live = this.conversations.filter((c) => this.checker.conversations.get(c.id)?.status !== 'closed');
+    const { id: conversationId } = random.pick(live.length > 0 && random.chance(0.9) ? live : this.conversations);
     const state = this.checker.conversations.get(conversationId);
-    const agentId = state?.primaryAgentId && random.chance(0.75) ? state.primaryAgentId : random.pick(AGENTS);
-    const kind = random.pick([
-      'pick',
-      'accept',
-      'accept',
-      'reject',
-      'end',
-      'end',
-      'closeSession',
-      'closeSession',
-      'release',
-      'resume',
-      'resolve',
-      'transfer',
-      'agentMessage',
-    ] as const);
+    const agentId = state?.primaryAgentId && random.chance(0.8) ? state.primaryAgentId : random.pick(AGENTS);
+    const plausible: Record<string, AgentCommandKind[]> = {
+      open: ['pick'],
+      offered: ['accept', 'accept', 'reject'],
+      active: ['end', 'end', 'closeSession', 'release', 'resolve', 'transfer', 'agentMessage'],
+      wrap_up: ['end', 'closeSession'],
+      waiting: ['resume'],
+    };
+    const status = state?.status === 'active' && !state.accepted ? 'offered' : (state?.status ?? 'open');
+    const kind: AgentCommandKind =
+      status in plausible && random.chance(0.8) ? random.pick(plausible[status]) : random.pick(ANY_AGENT_COMMAND);
     if (kind === 'transfer') return { type: 'transfer', conversationId, agentId, target: transferTarget(random) };
     if (kind === 'agentMessage') return { type: 'agentMessage', conversationId, agentId, text: 'a reply' };
     return { type: kind, conversationId, agentId };
@@ -471,14 +488,8 @@ export class Simulation {
         found.push(...i.unexpected.map((detail) => ({ invariant: 'no unexpected error', detail })));
       if (!disturbed) {
         found.push(...this.checker.overdue(this.clock.now(), this.options.deadlineBoundSeconds));
-        const push = new Set(WORKSTREAMS.filter((w) => w.distribution === 'push').map((w) => w.id));
-        found.push(
-          ...this.checker.starvation(
-            (id) => push.has(id),
-            (a, b) => !this.stale && this.ownerOf(a) === this.ownerOf(b),
-          ),
-        );
-      }
+        found.push(...this.checker.starvation(), ...this.checker.overtakings());
+      } else this.checker.forgetOvertakings();
       if (step % this.options.rebuildEvery === 0) found.push(...(await this.compareWithRebuild()));
       return found;
     } finally {
@@ -505,6 +516,20 @@ export class Simulation {
     }
   }
 }
+
+const ANY_AGENT_COMMAND = [
+  'pick',
+  'accept',
+  'reject',
+  'end',
+  'closeSession',
+  'release',
+  'resume',
+  'resolve',
+  'transfer',
+  'agentMessage',
+] as const;
+type AgentCommandKind = (typeof ANY_AGENT_COMMAND)[number];
 
 const transferTarget = (random: Random) =>
   random.pick([
