@@ -1,9 +1,10 @@
 /**
- * `npm run sim -- --seed N --steps M [--seeds K] [--reuse-event-ids] [--quiet]`: runs the deterministic
+ * `npm run sim -- --seed N --steps M [--seeds K] [--reuse-event-ids] [--quiet] [--shrink]`: runs the deterministic
  * simulation (docs/simulation.md) for seeds N, N+1, … N+K-1; on a failure prints the seed, the step and the
- * one-line command that replays it, and exits 1.
+ * one-line command that replays it, and exits 1; `--shrink` then prints a shorter trace that still fails.
  */
-import { replayCommand, runSeed } from './run';
+import { stepsFor } from './simulation';
+import { replayCommand, runSeed, shrink } from './run';
 
 const args = process.argv.slice(2);
 const value = (name: string, fallback: number): number => {
@@ -15,6 +16,7 @@ const steps = value('steps', 500);
 const seeds = value('seeds', 1);
 const reuseEventIds = args.includes('--reuse-event-ids');
 const quiet = args.includes('--quiet');
+const shrinking = args.includes('--shrink');
 
 const main = async () => {
   for (let s = seed; s < seed + seeds; s++) {
@@ -27,6 +29,11 @@ const main = async () => {
       console.log(`FAILED seed ${s} at step ${outcome.failure.step}: ${outcome.failure.violations[0].invariant}`);
       console.log(`replay: ${replayCommand(s, outcome.failure.step, { reuseEventIds })}`);
       process.exitCode = 1;
+      if (shrinking) {
+        const { step, violations } = outcome.failure;
+        const steps = await shrink(stepsFor(s, step), violations[0].invariant, { reuseEventIds });
+        console.log(`shrunk to ${steps.length} steps (a regression test's trace): ${JSON.stringify(steps)}`);
+      }
       return;
     }
   }

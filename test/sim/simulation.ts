@@ -185,9 +185,13 @@ export class Simulation {
   private async history(violations: Violation[]): Promise<void> {
     this.scheduler.direct = true;
     const named = new Set(violations.flatMap((v) => v.detail.match(/\b[ca]\d+\b/g) ?? []));
+    for (const id of named) {
+      const state = this.checker.conversations.get(id) ?? this.checker.agents.get(id);
+      this.log(`  ${id} now: ${JSON.stringify(state)}`);
+    }
     for (const event of await this.store.readAll(0, Number.MAX_SAFE_INTEGER)) {
-      const id = (event.data.conversationId ?? event.data.agentId) as string | undefined;
-      if (!id || !named.has(id) || !(event.type.startsWith('conversation.') || event.type.startsWith('agent.capacity')))
+      const ids = [event.data.conversationId, event.data.agentId];
+      if (!ids.some((id) => named.has(id as string)) || event.type.startsWith('conversation.customer_message'))
         continue;
       const { actor, statusReason } = event.metadata;
       this.log(

@@ -172,6 +172,8 @@ describe('the next command on a stream decides while the previous append is made
     const arrivals: (() => void)[] = [];
     const store: EventStore = {
       ...interceptedStore(engine.store).wrapped,
+      // The embedded store's order, held up: pipelined appends are sent before the ones they build on are durable.
+      appendsInOrder: true,
       append: async (requests) => {
         calls.push(requests);
         arrivals.splice(0).forEach((arrived) => arrived());

@@ -1,5 +1,5 @@
 import { DomainEvent } from '#domain';
-import { AppendRequest, AppendResult, EventStore, StoredEvent } from '#event-store';
+import { AppendRequest, AppendResult, EventStore, StoredEvent, WrongExpectedRevisionError } from '#event-store';
 import { toDomainEvent } from '#event-envelope';
 import { StreamLocks } from './stream-locks';
 
@@ -30,6 +30,8 @@ export class StreamCache {
   private readonly cache = new Map<string, Entry>();
   /** Appends made through `append` and not yet settled: whether each succeeded. */
   private readonly pending = new Set<Promise<boolean>>();
+  /** Per stream, the last append made through `append` while it has not settled: whether it succeeded. */
+  private readonly lastAppend = new Map<string, Promise<boolean>>();
   /** Shared by every command writer sharing this cache, i.e. by the process's whole command path. */
   readonly locks = new StreamLocks();
 
@@ -56,6 +58,7 @@ export class StreamCache {
    * caller keeps its locks until the append is durable.
    */
   async append(store: EventStore, requests: AppendRequest[], handOver: () => void): Promise<AppendResult> {
+    if (!store.appendsInOrder) await this.afterPredecessors(requests);
     const appending = store.append(requests);
     const settled = appending.then(
       () => true,
@@ -63,6 +66,11 @@ export class StreamCache {
     );
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
+    for (const { streamId } of requests) this.lastAppend.set(streamId, settled);
+    void settled.then(() => {
+      for (const { streamId } of requests)
+        if (this.lastAppend.get(streamId) === settled) this.lastAppend.delete(streamId);
+    });
     const foreseen = requests.map((request) => this.foresee(request));
     if (foreseen.every((entry) => entry !== undefined)) {
       requests.forEach(({ streamId }, n) => this.remember(streamId, foreseen[n]!));
@@ -78,6 +86,18 @@ export class StreamCache {
     } catch (error) {
       for (const { streamId } of requests) this.cache.delete(streamId);
       throw error;
+    }
+  }
+
+  /**
+   * An append decided on a state foreseen from appends not durable yet waits for them, and fails as a lost race if
+   * one of them failed: on a store shared with other processes, another writer could otherwise fill the revision
+   * the failed one left free, and this append would pass its check on a state that never existed.
+   */
+  private async afterPredecessors(requests: AppendRequest[]): Promise<void> {
+    for (const { streamId, expectedRevision } of requests) {
+      const before = this.lastAppend.get(streamId);
+      if (before && !(await before)) throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
     }
   }
 

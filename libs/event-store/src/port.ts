@@ -93,6 +93,12 @@ export interface EventStore {
   /** Catch-up then live delivery of every event after `afterPosition`, in global order. */
   subscribeToAll(afterPosition: number, handler: BatchHandler, onError?: (error: unknown) => void): Subscription;
   close(): Promise<void>;
+  /**
+   * True when appends commit in the order they are made and no other process writes (the embedded store): an
+   * append decided on another not yet durable may then be sent at once, since it lands after it or fails with it.
+   * Elsewhere it waits for the one it builds on (StreamCache.append), or another writer could fill the gap.
+   */
+  readonly appendsInOrder?: boolean;
   /** Adapters to a server report whether it is reachable (for /health); an embedded store has no such state. */
   health?(): { healthy: boolean; detail?: string };
 }

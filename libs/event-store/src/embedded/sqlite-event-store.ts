@@ -36,6 +36,8 @@ const TRANSIENT_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/;
  * writer has reported. So the event loop keeps serving while a group is made durable.
  */
 export class SqliteEventStore implements EventStore {
+  /** One writer thread commits appends in the order they were queued, and the store is this process's alone. */
+  readonly appendsInOrder = true;
   private readonly db: Database.Database;
   private readonly writer: Worker;
   private readonly subscriptions = new Set<CatchUpSubscription>();

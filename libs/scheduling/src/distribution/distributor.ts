@@ -235,6 +235,8 @@ export class Distributor {
         // Back to the last real assignment: an earlier one of this pass that succeeded, or the one before the pass.
         const lastAssignedPosition = Math.max(real(candidate.lastAssignedPosition), real(lastAssignedBefore));
         this.candidates.put({ agent: { ...candidate.agent, holds }, lastAssignedPosition });
+        // The agent has room again: the next pass looks at their whole queues, oldest first, not only at what changed.
+        for (const queueId of candidate.agent.queueIds) if (this.queues.has(queueId)) this.dirtyQueues.add(queueId);
       }
       const queued = this.readModels.openPushConversation(conversationId);
       if (queued) this.putWaiting(queued, false);

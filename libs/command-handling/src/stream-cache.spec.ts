@@ -1,0 +1,75 @@
+import { EventStore, NewEvent, WrongExpectedRevisionError } from '#event-store';
+import { InMemoryEventStore } from '#event-store/testing';
+import { StreamCache } from './stream-cache';
+
+const event = (n: number): NewEvent => ({
+  eventId: `e${n}`,
+  type: 'agent.presence_changed',
+  data: { agentId: 'a1', status: 'available' },
+  metadata: {
+    actor: { kind: 'system', id: 'spec' },
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    at: '2026-11-23T10:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+const count = (n: number | undefined) => (n ?? 0) + 1;
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'written',
+    (error: unknown) => error,
+  );
+
+/** Appends wait at the gate until the spec lets them through, in the order it chooses. */
+const gatedStore = () => {
+  const held: (() => void)[] = [];
+  let gated = false;
+  const store = new InMemoryEventStore({
+    gate: (operation) =>
+      gated && operation === 'append' ? new Promise<void>((release) => held.push(release)) : Promise.resolve(),
+  });
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    store,
+    hold: () => (gated = true),
+    /** Lets the n-th append still waiting through (0 = the oldest), then lets its promise chain run. */
+    async release(n: number) {
+      held.splice(n, 1)[0]();
+      await flush();
+    },
+    async releaseAll() {
+      while (held.length > 0) await this.release(0);
+    },
+    flush,
+  };
+};
+
+describe('StreamCache on a store shared with another process', () => {
+  // Found by the simulation (docs/simulation.md): an agent pushed above capacity with two instances.
+  it('fails an append decided on a foreseen state when the append it builds on failed', async () => {
+    const { store, hold, release, releaseAll, flush } = gatedStore();
+    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+    const cache = new StreamCache(store);
+    await cache.load('s', count);
+    hold();
+    let handedOver = false;
+    const first = outcome(
+      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], () => (handedOver = true)),
+    );
+    await flush();
+    expect(handedOver).toBe(true);
+    // Another instance writes revision 1 first, so the first append fails…
+    const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
+    // …and this one, decided on the state the first would have left, expects revision 1 too.
+    const second = outcome(
+      cache.append(store, [{ streamId: 's', expectedRevision: 1, events: [event(3)] }], () => undefined),
+    );
+    await release(1);
+    await elsewhere;
+    await release(0);
+    await releaseAll();
+    expect(await first).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await second).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await store.readStream('s')).map((e) => e.eventId)).toEqual(['e0', 'e2']);
+  });
+});

@@ -1,0 +1,46 @@
+import { replayCommand, runSeed, runSteps } from './run';
+import { OLDEST_FIRST_AFTER_FAILED_OFFER } from './traces/oldest-first-after-failed-offer';
+
+/**
+ * The deterministic simulation in CI (docs/simulation.md): a fixed budget of seeds, the first one different on
+ * every run (SIM_SEED fixes it), each a whole engine run with faults and the invariants after every step.
+ */
+const SEEDS = Number(process.env.SIM_SEEDS ?? 8);
+const STEPS = Number(process.env.SIM_STEPS ?? 400);
+const FIRST_SEED = Number(process.env.SIM_SEED ?? Date.now() % 1_000_000);
+
+describe('deterministic simulation', () => {
+  jest.setTimeout(170_000);
+
+  it(`keeps every invariant over ${SEEDS} seeds of ${STEPS} steps from seed ${FIRST_SEED}`, async () => {
+    console.log(`simulation: seeds ${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}, ${STEPS} steps each`);
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      const { failure } = await runSeed(seed, STEPS);
+      if (failure) {
+        const [first] = failure.violations;
+        throw new Error(
+          `seed ${seed} step ${failure.step}: ${first.invariant}: ${first.detail}\n` +
+            `replay: ${replayCommand(seed, failure.step)}`,
+        );
+      }
+    }
+  });
+
+  it('gives the same run, line for line, for the same seed', async () => {
+    const twice = await Promise.all(
+      [0, 1].map(async () => {
+        const lines: string[] = [];
+        await runSeed(FIRST_SEED + 1000, 120, { log: (line) => lines.push(line) });
+        return lines;
+      }),
+    );
+    expect(twice[0].length).toBeGreaterThan(100);
+    expect(twice[1]).toEqual(twice[0]);
+  });
+
+  it('offers the oldest conversation first after an offer that failed (seed 108, shrunk)', async () => {
+    const steps = OLDEST_FIRST_AFTER_FAILED_OFFER.map(([kind, seed]) => ({ kind, seed }));
+    const { failure } = await runSteps(steps);
+    expect(failure?.violations).toBeUndefined();
+  });
+});
