@@ -92,6 +92,8 @@ export class InvariantChecker {
    * may offer both, and the younger one's append may land first).
    */
   private readonly overtaken = new Map<string, { older: string; younger: string; agentId: string; at: number }>();
+  /** The agents as they were when the engine last came to rest. */
+  private agentsAtRest = new Map<string, AgentState>();
   /** Set by the simulation: whether two conversations are routed by the same instance. */
   sameOwner: (a: string, b: string) => boolean = () => true;
   isPush: (workstreamId: string) => boolean = () => true;
@@ -207,12 +209,14 @@ export class InvariantChecker {
         detail: `${agentId} was offered ${younger} at position ${at} while the older ${older} waited in the same queue`,
       }));
     this.overtaken.clear();
+    this.agentsAtRest = new Map(this.agents);
     return found;
   }
 
   /** Forgets the suspicions of a step in which a fault struck (a failed offer is retried after the next batch). */
   forgetOvertakings(): void {
     this.overtaken.clear();
+    this.agentsAtRest = new Map(this.agents);
   }
 
   private suspectOvertaking(younger: ConversationState, agentId: string, position: number): void {
@@ -222,7 +226,10 @@ export class InvariantChecker {
       if (older.status !== 'open' || older.queueId !== younger.queueId || !this.isPush(older.workstreamId)) continue;
       if (this.queuedAt.get(older.id)! >= this.queuedAt.get(younger.id)! || !this.sameOwner(older.id, younger.id))
         continue;
-      if (!couldTake(older, agent, this.agents)) continue;
+      // The offer was planned on some view between the last rest and now: only an agent that had room for the
+      // older one in both is sure to have been passed over.
+      const atRest = this.agentsAtRest.get(agentId);
+      if (!couldTake(older, agent, this.agents) || !atRest || !couldTake(older, atRest, this.agentsAtRest)) continue;
       this.overtaken.set(`${older.id}|${younger.id}`, { older: older.id, younger: younger.id, agentId, at: position });
     }
   }

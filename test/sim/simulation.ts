@@ -476,11 +476,6 @@ export class Simulation {
 
   /** The end of every step: the ticker on both instances, rest, then the invariants. */
   private async check(step: number): Promise<Violation[]> {
-    if (this.stale && --this.stale.steps <= 0) {
-      const i = this.instances.indexOf(this.stale.instance);
-      this.stale.instance.own(new Ownership(this.owned[i], PARTITIONS));
-      this.stale = undefined;
-    }
     await this.settle(() => Promise.all(this.instances.map((i) => i.tick())));
     const disturbed = this.instances.map((i) => i.store.takeStruck()).some(Boolean);
     this.scheduler.direct = true;
@@ -498,6 +493,12 @@ export class Simulation {
       return found;
     } finally {
       this.scheduler.direct = false;
+      // The stale owner notices at the end of a step: what it did meanwhile was judged as a stale owner's.
+      if (this.stale && --this.stale.steps <= 0) {
+        const i = this.instances.indexOf(this.stale.instance);
+        this.stale.instance.own(new Ownership(this.owned[i], PARTITIONS));
+        this.stale = undefined;
+      }
     }
   }
 
