@@ -1,10 +1,11 @@
 /**
- * `npm run sim -- --seed N --steps M [--seeds K] [--reuse-event-ids] [--quiet] [--shrink]`: runs the deterministic
+ * `npm run sim -- --seed N --steps M [--seeds K] [--reuse-event-ids] [--quiet] [--shrink]`, or `--trace file.json`: runs the deterministic
  * simulation (docs/simulation.md) for seeds N, N+1, … N+K-1; on a failure prints the seed, the step and the
  * one-line command that replays it, and exits 1; `--shrink` then prints a shorter trace that still fails.
  */
-import { stepsFor } from './simulation';
-import { replayCommand, runSeed, shrink } from './run';
+import { Step, StepKind, stepsFor } from './simulation';
+import { readFileSync } from 'node:fs';
+import { replayCommand, runSeed, runSteps, shrink } from './run';
 
 const args = process.argv.slice(2);
 const value = (name: string, fallback: number): number => {
@@ -18,7 +19,21 @@ const reuseEventIds = args.includes('--reuse-event-ids');
 const quiet = args.includes('--quiet');
 const shrinking = args.includes('--shrink');
 
+const traceAt = args.indexOf('--trace');
+
 const main = async () => {
+  if (traceAt >= 0) {
+    // A list of [kind, seed] pairs (as in test/sim/traces, or --shrink's output as {kind, seed} objects).
+    const trace = JSON.parse(readFileSync(args[traceAt + 1], 'utf8')) as ([StepKind, number] | Step)[];
+    const steps = trace.map((s) => (Array.isArray(s) ? { kind: s[0], seed: s[1] } : s));
+    const outcome = await runSteps(steps, { reuseEventIds, log: quiet ? undefined : (line) => console.log(line) });
+    console.log(`trace: ${outcome.summary}`);
+    if (outcome.failure) {
+      console.log(`FAILED trace at step ${outcome.failure.step}: ${outcome.failure.violations[0].invariant}`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   for (let s = seed; s < seed + seeds; s++) {
     const outcome = await runSeed(s, steps, {
       reuseEventIds,
