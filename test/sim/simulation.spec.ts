@@ -1,5 +1,5 @@
 import { replayCommand, runSeed, runSteps } from './run';
-import { OLDEST_FIRST_AFTER_FAILED_OFFER } from './traces/oldest-first-after-failed-offer';
+import { CAPACITY_ON_A_SHARED_STORE } from './traces/capacity-on-a-shared-store';
 
 /**
  * The deterministic simulation in CI (docs/simulation.md): a fixed budget of seeds, the first one different on
@@ -38,8 +38,8 @@ describe('deterministic simulation', () => {
     expect(twice[1]).toEqual(twice[0]);
   });
 
-  it('offers the oldest conversation first after an offer that failed (seed 108, shrunk)', async () => {
-    const steps = OLDEST_FIRST_AFTER_FAILED_OFFER.map(([kind, seed]) => ({ kind, seed }));
+  it('never pushes an agent above capacity when a pipelined append loses its base to another instance', async () => {
+    const steps = CAPACITY_ON_A_SHARED_STORE.map(([kind, seed]) => ({ kind, seed }));
     const { failure } = await runSteps(steps);
     expect(failure?.violations).toBeUndefined();
   });

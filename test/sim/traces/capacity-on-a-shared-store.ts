@@ -1,12 +1,13 @@
 import { StepKind } from '../simulation';
 
 /**
- * Seed 108 (600 steps) broke "oldest first within a queue" at step 421, shrunk to these steps: a pass planned
- * two offers to a0 that failed (lost races); undoing them gave a0 room again but did not look at a0's queues
- * again, so the next pass, looking only at a conversation that had just reopened, offered that younger one to
- * a0 while an older one it had room for waited in the same queue.
+ * Shrunk from seed 108 (steps 1–421). Without StreamCache waiting for the append a pipelined one builds on, it
+ * breaks capacity at step 81: instance A offers c14, c15, c16 to a0 one after another, each decided on the
+ * state the previous append would leave; one of those appends fails (another writer took the revision), the
+ * other instance writes that revision meanwhile, and the next append, expecting it, passes its check: a0 holds
+ * 4 units of 3 (docs/simulation.md, "Bugs it found").
  */
-export const OLDEST_FIRST_AFTER_FAILED_OFFER: [StepKind, number][] = [
+export const CAPACITY_ON_A_SHARED_STORE: [StepKind, number][] = [
   ['movePartitions', 9050631],
   ['channelEvent', 1294834260],
   ['channelEvent', 1294823991],
