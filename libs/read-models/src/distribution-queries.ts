@@ -29,7 +29,17 @@ const candidate = (r: CandidateRow): Candidate => ({
  * What distribution asks, across three read models: the open conversations to push (conversations), the agents
  * signed in (agents) and the workstreams' settings (configuration).
  */
-export class DistributionQueries {
+export interface DistributionReads {
+  /** Open conversations whose workstream pushes, oldest first, with the position at which they entered their queue. */
+  openPushConversations(): Queued[];
+  openPushConversation(id: string): Queued | undefined;
+  /** Agents who are signed in (presence other than offline), with their round-robin order. */
+  signedInAgents(): Candidate[];
+  signedInAgent(id: string): Candidate | undefined;
+  workstream(id: string): Workstream | undefined;
+}
+
+export class DistributionQueries implements DistributionReads {
   private readonly statements;
 
   constructor(db: Db) {
@@ -52,23 +62,19 @@ export class DistributionQueries {
     };
   }
 
-  /** Open conversations whose workstream pushes, oldest first, with the position at which they entered their queue. */
   openPushConversations(): Queued[] {
     return (this.statements.openPush.all() as QueuedRow[]).map(queued);
   }
 
-  /** The conversation, if it is open and its workstream pushes. */
   openPushConversation(id: string): Queued | undefined {
     const row = this.statements.routing.get(id) as QueuedRow | undefined;
     return row && queued(row);
   }
 
-  /** Agents who are signed in (presence other than offline), with their round-robin order. */
   signedInAgents(): Candidate[] {
     return (this.statements.candidates.all() as CandidateRow[]).map(candidate);
   }
 
-  /** The agent with their round-robin order, if signed in. */
   signedInAgent(id: string): Candidate | undefined {
     const row = this.statements.candidate.get(id) as CandidateRow | undefined;
     return row && candidate(row);

@@ -1,7 +1,7 @@
 /** The engine plus read models and a Distributor that sends `assign` on the common command path, for specs. */
 import { join } from 'node:path';
 import { TestEngine, startEngine } from '#command-handling/testing';
-import { Db, DistributionQueries, ProjectionRunner, allProjections, openReadModelDb } from '#read-models';
+import { Db, ProjectionRunner, allProjections, openReadModelDb } from '#read-models';
 import { EveryQuery, everyQuery } from '#read-models/testing';
 import { Distributor } from '../distribution/distributor';
 
@@ -29,7 +29,7 @@ export const startDistributionEngine = async (start?: string): Promise<Distribut
   const distributionErrors: unknown[] = [];
   const distributor = new Distributor(
     engine.clock,
-    new DistributionQueries(db),
+    readModels,
     (command, cause) => engine.commands.execute(command, cause),
     (error) => distributionErrors.push(error),
   );
