@@ -10,7 +10,6 @@ import {
   customerWrote,
   ended,
   held,
-  picked,
   released,
   requested,
   transferredToAgent,
