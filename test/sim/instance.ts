@@ -10,7 +10,8 @@ import { ConversationCommand, DomainError } from '#domain';
 import { EventStore, EventStoreUnavailableError } from '#event-store';
 import { readChannelEvent, rejectionOf } from '#kafka';
 import { toCommand } from '#messaging';
-import { Db, ProjectionRunner, ReadModels, allProjections } from '#read-models';
+import { Db, ProjectionRunner, TimerQueries, allProjections } from '#read-models';
+import { EveryQuery, everyQuery } from '#read-models/testing';
 import { Distributor, Ownership, TimerFiring } from '#scheduling';
 import { Cause } from '#command-handling';
 import { ManualClock } from '#clock';
@@ -36,7 +37,7 @@ export class SimInstance {
   commands!: ConversationCommands;
   config!: ConfigurationCommands;
   runner!: ProjectionRunner;
-  readModels!: ReadModels;
+  readModels!: EveryQuery;
   distributor!: Distributor;
   timers!: TimerFiring;
   /** Errors the process managers reported that are not a refusal, a lost race or the store away: bugs. */
@@ -64,7 +65,7 @@ export class SimInstance {
     this.commands = new ConversationCommands(this.store, this.cache, this.clock, this.retry);
     this.config = new ConfigurationCommands(this.store, this.cache, this.clock, this.retry);
     this.runner = new ProjectionRunner(this.db, this.store, allProjections);
-    this.readModels = new ReadModels(this.db);
+    this.readModels = everyQuery(this.db);
     this.buildProcessManagers();
     const started = this.runner.start();
     this.runner.onBatch(
@@ -164,7 +165,7 @@ export class SimInstance {
   private buildProcessManagers(): void {
     this.timers = new TimerFiring(
       this.clock,
-      this.readModels,
+      new TimerQueries(this.db),
       this.runner,
       this.send,
       (e) => this.report(e),
