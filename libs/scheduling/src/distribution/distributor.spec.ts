@@ -8,12 +8,12 @@ import { ManualClock } from '#clock';
 import { Candidate } from '#domain';
 import { Distributor } from './distributor';
 
-const waiting = (id: string, queuedPosition: number): Queued => ({
+const waiting = (id: string, queuedPosition: number, capacityUnits = 1): Queued => ({
   state: {
     id,
     queueId: 'q1',
     workstreamId: 'ws',
-    settings: { capacityUnits: 1, keepSameAgent: false },
+    settings: { capacityUnits, keepSameAgent: false },
   } as unknown as ConversationState,
   queuedPosition,
 });
@@ -24,6 +24,47 @@ const agent = (id: string, capacityUnits: number): Candidate => ({
 });
 
 describe('a pass', () => {
+  // Found by the simulation (docs/simulation.md): the room a failed offer gives back goes to the oldest first.
+  it('after offers that failed, the agent’s queue is looked at whole: an older conversation is not overtaken', async () => {
+    const open = new Map([waiting('c1', 1), waiting('c2', 2), waiting('c3', 3, 2)].map((q) => [q.state.id, q]));
+    const readModels = {
+      openPushConversations: () => [...open.values()],
+      openPushConversation: (id: string) => open.get(id),
+      signedInAgents: () => [agent('a1', 2)],
+      workstream: () => undefined,
+    } as unknown as DistributionReads;
+    const sent: string[] = [];
+    const send = async (command: ConversationCommand) => {
+      const { conversationId, agentId } = command as { conversationId: string; agentId: string };
+      sent.push(`${conversationId}→${agentId}`);
+      open.delete(conversationId);
+      // c1 and c2 were taken meanwhile (another instance): a1 has their two units back.
+      if (conversationId !== 'c4') throw new DomainError('not_allowed', 'picked meanwhile');
+      return { conversationId, statusReason: 'active', position: 21, events: [] };
+    };
+    const distributor = new Distributor(new ManualClock('2026-11-23T10:00:00.000Z'), readModels, send, () => undefined);
+    distributor.start();
+    await distributor.distribute();
+    expect(sent).toEqual(['c1→a1', 'c2→a1']);
+
+    // A younger conversation opens; the pass it starts must offer a1 the older c3 (two units) first.
+    open.set('c4', waiting('c4', 20));
+    distributor.observe([
+      {
+        streamId: 'conversation-c4',
+        revision: 0,
+        position: 20,
+        eventId: 'e20',
+        type: 'conversation.requested',
+        data: { conversationId: 'c4' },
+        metadata: { actor: { kind: 'customer', id: 'x' }, occurredAt: '', schemaVersion: 1, statusReason: 'open' },
+        recordedAt: '',
+      },
+    ]);
+    await distributor.distributeChanged();
+    expect(sent.slice(2)).toEqual(['c3→a1']);
+  });
+
   it('an agent whose second assignment of a pass failed keeps the round-robin place of their first', async () => {
     const open = new Map(['c1', 'c2', 'c3'].map((id, i) => [id, waiting(id, i + 1)]));
     const readModels = {
