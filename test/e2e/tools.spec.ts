@@ -27,11 +27,15 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 
 describe('--help', () => {
-  it.each(['token', 'replay', 'bench'])('npm run %s -- --help prints the usage and exits 0', async (script) => {
-    const result = await run('npm', ['run', '--silent', script, '--', '--help']);
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${script}`));
-  }, 60_000);
+  it.each(['token', 'replay', 'bench'])(
+    'npm run %s -- --help prints the usage and exits 0',
+    async (script) => {
+      const result = await run('npm', ['run', '--silent', script, '--', '--help']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${script}`));
+    },
+    60_000,
+  );
 });
 
 describe('beside a running service', () => {

@@ -32,8 +32,7 @@ const main = async (): Promise<void> => {
     );
   const roles = values.role.flatMap((r) => r.split(','));
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (!values.sub || roles.length === 0 || unknown.length)
-    throw new Error(USAGE);
+  if (!values.sub || roles.length === 0 || unknown.length) throw new Error(USAGE);
   const seconds = Number(values['expires-in']);
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error('--expires-in must be a positive number of seconds');
   const claims: Record<string, unknown> = { [settings.rolesClaim]: roles };
