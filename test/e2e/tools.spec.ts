@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, REPO_ROOT, stopAndClean } from '../support/app-process';
+import { AppProcess, REPO_ROOT, freePort, pollUntil, stopAndClean } from '../support/app-process';
 
 /**
  * Issue 24: the commands a newcomer types. `--help` answers the usage with exit 0; a port in use is one line
  * naming it; a build (here the one `npm run replay` starts with) beside a running service never takes its page
- * away.
+ * away; the service `npm start` started goes when npm goes.
  */
 
 interface Run {
@@ -71,4 +72,39 @@ describe('beside a running service', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   }, 60_000);
+});
+
+describe('npm start', () => {
+  let dataDir: string;
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'omnichannel-npm-start-'))));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('the service stops when npm is killed with SIGKILL (npm cannot pass that on)', async () => {
+    const port = await freePort();
+    const health = `http://127.0.0.1:${port}/health`;
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^OMNICHANNEL_|^npm_/.test(name)));
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: REPO_ROOT,
+      env: { ...env, PORT: String(port), OMNICHANNEL_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    try {
+      await pollUntil('the service to answer', () => fetch(health).then((r) => (r.ok ? true : undefined)), {
+        timeoutMs: 60_000,
+      });
+    } finally {
+      npm.kill('SIGKILL');
+    }
+    await pollUntil(
+      'the service to stop',
+      () =>
+        fetch(health).then(
+          () => undefined,
+          () => true,
+        ),
+      {
+        timeoutMs: 15_000,
+      },
+    );
+  }, 90_000);
 });
