@@ -34,6 +34,14 @@ const readWalkthrough = (markdown: string): Walkthrough => {
   return { script: of('bash'), expected: of('text') };
 };
 
+/** The bash block right after the token example's marker. */
+const readTokenExample = (markdown: string): string => {
+  const marker = markdown.indexOf('<!-- token-example');
+  const block = /^```bash\n([\s\S]*?)^```$/m.exec(markdown.slice(marker));
+  if (marker < 0 || !block) throw new Error('README.md has no token-example block');
+  return block[1];
+};
+
 const normalise = (output: string) => output.replace(ISO_TIME, '<time>');
 
 interface Run {
@@ -71,8 +79,10 @@ const newcomerEnv = (port: number, tmp: string): NodeJS.ProcessEnv => {
   return { ...env, PORT: String(port), TMPDIR: tmp, NO_COLOR: '1' };
 };
 
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
 describe('the README walkthrough', () => {
-  const walkthrough = readWalkthrough(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+  const walkthrough = readWalkthrough(readme);
   let tmp: string;
 
   beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'omnichannel-walkthrough-'))));
@@ -92,6 +102,29 @@ describe('the README walkthrough', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(normalise(run.stdout)).toEqual(normalise(walkthrough.expected));
     // `kill` went to npm; the server it started is gone with it, port and all.
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  }, 150_000);
+});
+
+describe("the README's development token example", () => {
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'omnichannel-token-example-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('runs pasted as a block: it waits for the service, and the service stays on loopback', async () => {
+    const port = await freePort();
+    // Then, as the reader would: look at the service's access, and stop what was started.
+    const script = `${readTokenExample(readme)}curl -s -w '\\n' localhost:3000/health\nkill $!\nwait $!\n`;
+    const env = { ...newcomerEnv(port, tmp), OMNICHANNEL_DATA_DIR: join(tmp, 'data'), LOG_LEVEL: 'silent' };
+    const run = await runBash(script.replaceAll(README_PORT, `localhost:${port}`), env, 120_000);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // The answers, without what npm start prints about itself.
+    const answers = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+    const [agent, presence, capacity, health] = answers.map((line) => JSON.parse(line));
+    expect(agent).toMatchObject({ id: 'a1', name: 'Ann' });
+    expect(presence).toMatchObject({ agentId: 'a1', status: 'available' });
+    expect(capacity).toMatchObject({ agentId: 'a1', totalUnits: 3, freeUnits: 3 });
+    expect(health.access).toMatchObject({ authentication: expect.stringContaining('secret'), listening: '127.0.0.1' });
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   }, 150_000);
 });
