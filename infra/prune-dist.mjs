@@ -2,8 +2,9 @@
 // outputs), so a deleted module cannot linger in dist. Only those: a running service keeps every file it uses.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = join(import.meta.dirname, '..');
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 for (const top of ['apps', 'libs', 'bench']) {
