@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth/auth.guard';
 import { ChannelEventsController } from './channel-events/channel-events.controller';
@@ -22,6 +21,7 @@ import { GracefulShutdown } from './observability/graceful-shutdown';
 import { loggerParams } from './observability/logging';
 import { MetricsController } from './observability/metrics.controller';
 import { ObservabilityModule } from './observability/observability.module';
+import { observedCqrsModule } from './observability/observed-command-bus';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import {
   ChangePresenceHandler,
@@ -40,7 +40,7 @@ export class AppModule {
       // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        CqrsModule.forRoot(),
+        observedCqrsModule(),
         ObservabilityModule,
         EngineModule.forRoot(config),
         SchedulingModule,

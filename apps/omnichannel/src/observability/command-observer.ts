@@ -1,5 +1,4 @@
 import { HttpException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ConcurrencyConflictError, ConversationCommandResult } from '#command-handling';
 import { DomainError, isTimerCommand } from '#domain';
@@ -53,8 +52,8 @@ const failureOf = (error: unknown): { outcome: Outcome; status: number } => {
 };
 
 /**
- * Every command, whoever sends it (HTTP, Kafka, timers, distribution), passes `CommandBus.execute`: it is
- * observed there, once — a log line with its conversation, outcome and store position, and its metrics. It is
+ * Every command, whoever sends it (HTTP, Kafka, timers, distribution), passes `CommandBus.execute`, which is
+ * `ObservedCommandBus`: it is observed there, once — a log line with its conversation, outcome and store position, and its metrics. It is
  * also the gate a clean shutdown closes: afterwards new commands are refused (503) and those in flight finish.
  */
 @Injectable()
@@ -66,19 +65,13 @@ export class CommandObserver {
     @InjectPinoLogger('Commands') private readonly logger: PinoLogger,
   ) {}
 
-  /** Replaces the bus's `execute` with one that goes through `run`; the handlers are untouched. */
-  observe(bus: CommandBus): void {
-    const execute = bus.execute.bind(bus);
-    bus.execute = ((command: object, context?: never) =>
-      this.run(command, () => execute(command as never, context))) as CommandBus['execute'];
-  }
-
   /** From now on new commands are refused; resolves once none is in flight, false after `timeoutMs`. */
   close(timeoutMs: number): Promise<boolean> {
     return this.inFlight.close(timeoutMs);
   }
 
-  private async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
+  /** Runs one command through `execute` (its handler), observed and behind the gate. */
+  async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
     const subject = subjectOf(command);
     if (this.inFlight.closing) {
       const refusal = new ServiceUnavailableException('the service is shutting down: send the command again');
