@@ -23,12 +23,7 @@ import { MetricsController } from './observability/metrics.controller';
 import { ObservabilityModule } from './observability/observability.module';
 import { observedCqrsModule } from './observability/observed-command-bus';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import {
-  ChangePresenceHandler,
-  ConfigureAgentHandler,
-  ConfigureQueueHandler,
-  ConfigureWorkstreamHandler,
-} from './setup/setup.handlers';
+import { ConfigureQueueHandler, ConfigureWorkstreamHandler, RunAgentCommandHandler } from './setup/setup.handlers';
 import { SetupController } from './setup/setup.controller';
 import { TestClockController } from './test-clock/test-clock.controller';
 
@@ -71,8 +66,7 @@ export class AppModule {
         RunConversationCommandHandler,
         ConfigureWorkstreamHandler,
         ConfigureQueueHandler,
-        ConfigureAgentHandler,
-        ChangePresenceHandler,
+        RunAgentCommandHandler,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { DomainError, isTimerCommand } from '#domain';
 import { EventStoreUnavailableError } from '#event-store';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { DOMAIN_ERROR_STATUS } from '../http/error-filter';
+import { RunAgentCommand } from '../setup/setup.commands';
 import { Metrics } from './metrics';
 import { InFlight } from './in-flight';
 
@@ -26,7 +27,10 @@ const subjectOf = (command: object): Subject => {
       conversation: command,
     };
   }
-  // Set-up commands (and any added later): the class name, and every id it carries.
+  if (command instanceof RunAgentCommand) {
+    return { command: command.command.type, ids: { agentId: command.command.agentId } };
+  }
+  // Configuration writes (and any command added later): the class name, and every id it carries.
   const name = command.constructor.name;
   const ids = Object.entries(command).filter(([key, value]) => key.endsWith('Id') && typeof value === 'string');
   return { command: name.charAt(0).toLowerCase() + name.slice(1), ids: Object.fromEntries(ids) };
