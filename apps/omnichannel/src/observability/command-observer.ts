@@ -57,8 +57,9 @@ const failureOf = (error: unknown): { outcome: Outcome; status: number } => {
 
 /**
  * Every command, whoever sends it (HTTP, Kafka, timers, distribution), passes `CommandBus.execute`, which is
- * `ObservedCommandBus`: it is observed there, once — a log line with its conversation, outcome and store position, and its metrics. It is
- * also the gate a clean shutdown closes: afterwards new commands are refused (503) and those in flight finish.
+ * `ObservedCommandBus`: it is observed there, once — a log line with its conversation, outcome and store
+ * position, and its metrics. It is also the gate a clean shutdown closes: afterwards new commands are refused
+ * (503) and those in flight finish.
  */
 @Injectable()
 export class CommandObserver {
