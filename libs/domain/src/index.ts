@@ -23,6 +23,7 @@ export * from './conversation/evolve';
 export * from './conversation/commands';
 export * from './conversation/decided';
 export * from './conversation/decide';
+export * from './conversation/fold';
 export * from './conversation/timers';
 export * from './distribution/choose-agent';
 export * from './streams';

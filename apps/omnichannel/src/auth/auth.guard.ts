@@ -9,7 +9,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { Config } from '../config';
-import { CONFIG } from '../engine/tokens';
+import { CONFIG } from '../tokens';
 import { Role } from './auth-settings';
 import { Principal } from './principal';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';

@@ -13,7 +13,7 @@ import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
 import { AgentStatisticsQueries, MAX_PAGE, QueueStatisticsQueries, StatusBucket } from '#read-models';
 import { Roles } from '../auth/roles.decorator';
-import { CLOCK } from '../engine/tokens';
+import { CLOCK } from '../tokens';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { LiveStatistics } from './live-statistics';

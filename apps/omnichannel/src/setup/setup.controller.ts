@@ -8,7 +8,7 @@ import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
-import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
+import { ConfigureQueue, ConfigureWorkstream, RunAgentCommand } from './setup.commands';
 import { WorkstreamDto } from './workstream.dto';
 
 /** Set-up is the admin's; presence (listed with set-up in the contract) also an agent's own and a supervisor's. */
@@ -55,7 +55,16 @@ export class SetupController {
     @CurrentPrincipal() principal?: Principal,
   ) {
     const { position, agent } = await this.bus.execute(
-      new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, operator(principal)),
+      new RunAgentCommand(
+        {
+          type: 'configureAgent',
+          agentId: id,
+          name: body.name,
+          capacityUnits: body.capacityUnits,
+          queueIds: body.queueIds,
+        },
+        operator(principal),
+      ),
     );
     return {
       id,
@@ -78,7 +87,9 @@ export class SetupController {
     @CurrentPrincipal() principal?: Principal,
   ) {
     const actor = presenceChanger(principal, id);
-    const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, actor));
+    const { position, agent } = await this.bus.execute(
+      new RunAgentCommand({ type: 'changePresence', agentId: id, status: body.status }, actor),
+    );
     return { agentId: id, status: agent.presence, position };
   }
 }

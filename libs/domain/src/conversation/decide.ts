@@ -9,12 +9,12 @@ import { Workstream } from '../workstream/settings';
 import { hold, releaseHeld, wrapUpCapacity } from './capacity-effects';
 import { ConversationCommand } from './commands';
 import { ConversationEventMap, ConversationEventType, conversationEvent } from './events';
+import { Folded } from './fold';
 import { notAllowed, requireAccepted, requireAgent, requirePrimary, requireStatus } from './rules';
 import { ConversationState } from './state';
 import { decideTimer } from './timers';
 
-export interface ConversationContext {
-  conversation?: ConversationState;
+export interface ConversationContext extends Folded {
   /** Every agent the command names, and the agent whose capacity the conversation holds. */
   agents: ReadonlyMap<string, AgentState>;
   /** The workstream named by a `request`. */
