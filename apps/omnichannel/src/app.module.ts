@@ -30,6 +30,8 @@ import {
   ConfigureWorkstreamHandler,
 } from './setup/setup.handlers';
 import { SetupController } from './setup/setup.controller';
+import { SignOut } from './setup/sign-out';
+import { SupervisorController } from './supervisor/supervisor.controller';
 import { TestClockController } from './test-clock/test-clock.controller';
 
 @Module({})
@@ -51,6 +53,7 @@ export class AppModule {
         SetupController,
         ConversationsController,
         AgentsAndQueuesController,
+        SupervisorController,
         ChannelEventsController,
         HealthController,
         LiveController,
@@ -73,6 +76,7 @@ export class AppModule {
         ConfigureQueueHandler,
         ConfigureAgentHandler,
         ChangePresenceHandler,
+        SignOut,
       ],
     };
   }

@@ -1,3 +1,5 @@
+import { RolePermissions, readRolePermissions } from './permissions';
+
 /** The roles a principal may hold (issue 11); a principal may hold several. */
 export const ROLES = ['agent', 'supervisor', 'admin', 'channel'] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,6 +19,8 @@ export interface AuthSettings {
   /** The claim holding the agent id an agent acts as. */
   agentIdClaim: string;
   clockSkewSeconds: number;
+  /** Which role grants which supervisor permission (OMNICHANNEL_ROLE_PERMISSIONS). */
+  rolePermissions: RolePermissions;
 }
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 3.2). */
@@ -53,6 +57,7 @@ export const readAuthSettings = (env: NodeJS.ProcessEnv): AuthSettings | undefin
     rolesClaim: env.OMNICHANNEL_AUTH_ROLES_CLAIM || 'roles',
     agentIdClaim: env.OMNICHANNEL_AUTH_AGENT_ID_CLAIM || 'sub',
     clockSkewSeconds: seconds(env, 'OMNICHANNEL_AUTH_CLOCK_SKEW_SECONDS', 30),
+    rolePermissions: readRolePermissions(env.OMNICHANNEL_ROLE_PERMISSIONS),
   };
 };
 

@@ -1,6 +1,7 @@
 import { createPublicKey, createSecretKey } from 'node:crypto';
 import { JWTPayload, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { AuthSettings } from './auth-settings';
+import { permissionsOf } from './permissions';
 import { Principal, claimAt, rolesFrom } from './principal';
 
 /** A token that does not prove who the caller is: answered 401 with this reason. */
@@ -50,10 +51,12 @@ export class TokenVerifier {
       throw new InvalidTokenError(reason(error));
     }
     const agentId = claimAt(payload, this.settings.agentIdClaim);
+    const roles = rolesFrom(claimAt(payload, this.settings.rolesClaim));
     return {
       id: payload.sub!,
       ...(typeof agentId === 'string' && agentId !== '' && { agentId }),
-      roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)),
+      roles,
+      permissions: permissionsOf(roles, this.settings.rolePermissions),
     };
   }
 }

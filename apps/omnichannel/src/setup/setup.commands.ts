@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { AgentState, Presence, WorkstreamSettings } from '#domain';
+import { AgentState, Presence, SupervisorAction, WorkstreamSettings } from '#domain';
 import { Actor } from '#event-store';
 
 /** Operator set-up commands travel on the CQRS command bus like every other change. */
@@ -40,6 +40,8 @@ export class ChangePresence extends Command<{ position: number; agent: AgentStat
     readonly agentId: string,
     readonly status: Presence,
     readonly actor: Actor,
+    /** Set when a supervisor changes another's presence (signing an agent out). */
+    readonly supervisor?: SupervisorAction,
   ) {
     super();
   }

@@ -29,7 +29,7 @@ export class ConfigureAgentHandler implements ICommandHandler<ConfigureAgent> {
 @CommandHandler(ChangePresence)
 export class ChangePresenceHandler implements ICommandHandler<ChangePresence> {
   constructor(private readonly commands: ConfigurationCommands) {}
-  execute({ agentId, status, actor }: ChangePresence) {
-    return this.commands.agent({ type: 'changePresence', agentId, status }, actor);
+  execute({ agentId, status, actor, supervisor }: ChangePresence) {
+    return this.commands.agent({ type: 'changePresence', agentId, status, ...(supervisor && { supervisor }) }, actor);
   }
 }

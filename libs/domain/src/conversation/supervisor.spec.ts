@@ -7,7 +7,6 @@ import {
   accept,
   activeOn,
   agentDisconnected,
-  available,
   busyWith,
   closedOn,
   configured,
@@ -287,7 +286,7 @@ describe('S3 force-close: any conversation that is not closed, with a reason; ca
 
 describe('S4 sign an agent out: presence offline, then the disconnect rules (T7) for what they hold', () => {
   it('presence offline, recording the supervisor', () => {
-    givenAgent(...available('a1'))
+    givenAgent(configured('a1'), presence('a1', 'available'))
       .when({ type: 'changePresence', agentId: 'a1', status: 'offline', supervisor: SUPERVISOR })
       .then([{ type: 'agent.presence_changed', data: { agentId: 'a1', status: 'offline', supervisor: SUPERVISOR } }]);
   });
