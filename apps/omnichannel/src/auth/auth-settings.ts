@@ -1,8 +1,7 @@
 import { RolePermissions, readRolePermissions } from './permissions';
 
-/** The roles a principal may hold (issue 11); a principal may hold several. */
-export const ROLES = ['agent', 'supervisor', 'admin', 'channel'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES } from './roles';
+export type { Role } from './roles';
 
 /** Where the keys that sign bearer tokens come from. */
 export type KeySource =

@@ -1,4 +1,4 @@
-import { ROLES, Role } from './auth-settings';
+import { ROLES, Role } from './roles';
 
 /** What a supervisor may do, each granted on its own (issue 21). */
 export const PERMISSIONS = ['monitor', 'assign', 'transfer', 'force-close', 'presence'] as const;
