@@ -69,3 +69,23 @@ export const serialized = (load: () => Promise<void>) => {
   };
   return run;
 };
+
+/** What a supervisor's action answered: the body either way, so that a refusal can be shown where it happened. */
+export interface ActionAnswer {
+  ok: boolean;
+  status: number;
+  body: { message?: string; statusReason?: string; [field: string]: unknown };
+}
+
+/**
+ * A supervisor's action (POST or PUT with a JSON body). Only a 401 shows the sign-in form: a 403 here names a
+ * permission the token lacks, which the page shows beside the action instead of signing the supervisor out.
+ */
+export const sendAction = async (method: 'POST' | 'PUT', path: string, body: object): Promise<ActionAnswer> => {
+  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
+  const response = await fetch(path, { method, headers, body: JSON.stringify(body) });
+  if (response.status === 401) askForToken(await refusal(response));
+  const answer = (await response.json().catch(() => ({}))) as ActionAnswer['body'];
+  return { ok: response.ok, status: response.status, body: answer };
+};

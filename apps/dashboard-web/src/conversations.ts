@@ -1,14 +1,13 @@
+import { selectBox } from './actions';
 import { getJson, serialized } from './api';
 import { openConversation } from './detail';
 import { $, h } from './dom';
 import { badge, statusOf, time } from './format';
 import { PAGE_SIZE, Pager } from './pager';
-import { state } from './state';
+import { agentName, queueName, state } from './state';
 import type { Conversation, Page } from './views';
 
 /** Conversations: filtered by queue, agent and status, a page at a time. */
-
-const queueName = (queueId: string) => state.latest?.queues.find((q) => q.queueId === queueId)?.name ?? queueId;
 
 export const conversationsPager = new Pager($('#conversations-pager'), () => void loadConversations());
 
@@ -31,11 +30,18 @@ export const loadConversations = serialized(async () => {
           class: `clickable${c.id === state.selectedConversation ? ' selected' : ''}`,
           'data-conversation-id': c.id,
         },
+        h('td', {}, selectBox(c.id)),
         h('td', { class: 'id', title: c.id }, c.id),
         h('td', {}, c.channel),
         h('td', { class: 'id', title: c.queueId }, queueName(c.queueId)),
         h('td', { 'data-field': 'status' }, badge(statusOf(c))),
-        h('td', { class: 'id', title: c.primaryAgentId ?? '' }, c.primaryAgentId ?? c.primaryExternalNumber ?? ''),
+        h(
+          'td',
+          { class: 'id', title: c.primaryAgentId ?? '' },
+          c.primaryAgentId
+            ? (state.agentNames.get(c.primaryAgentId) ?? c.primaryAgentId)
+            : (c.primaryExternalNumber ?? ''),
+        ),
         h('td', { class: 'muted' }, time(c.updatedAt)),
       );
       row.onclick = () => void openConversation(c.id);

@@ -89,6 +89,8 @@ const start = async () => {
     .catch(() => undefined);
   const authenticated = (health?.access?.authentication ?? 'none') !== 'none';
   $('#signout').hidden = !(authenticated && bearer);
+  // Without authentication the supervisor names themself for the audit trail; with it the token does.
+  $('#acting').hidden = authenticated;
   if (authenticated && !bearer) askForToken('The service needs a bearer token with the supervisor role.');
   else void connect(onOpened, onUpdate);
 };

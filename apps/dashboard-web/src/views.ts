@@ -30,10 +30,12 @@ export interface Page<T> {
 export interface Agent {
   agentId: string;
   name: string;
+  queueIds: string[];
   presence: string;
   presenceSince: string;
   totalUnits: number;
   usedUnits: number;
+  freeUnits: number;
   holds: { conversationId: string; units: number; reason: string; until?: string }[];
 }
 
@@ -54,7 +56,7 @@ export interface AuditEntry {
   position: number;
   type: string;
   at: string;
-  actor: { kind: string; id: string };
+  actor: { kind: string; id: string; role?: string };
   statusReason?: string;
   data: Record<string, unknown>;
 }
@@ -64,4 +66,12 @@ export interface Message {
   agentId: string | null;
   text: string;
   at: string;
+}
+
+/** One item of `POST /supervisor/bulk`'s answer. */
+export interface BulkItem {
+  conversationId: string;
+  status: number;
+  statusReason?: string;
+  error?: string;
 }

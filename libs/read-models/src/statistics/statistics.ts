@@ -50,6 +50,8 @@ export interface ConversationCounts {
 export interface AgentStatistics {
   agentId: string;
   name: string;
+  /** The queues the agent serves: a supervisor's agent picker offers only the conversation's queue's agents. */
+  queueIds: string[];
   presence: Presence;
   presenceSince: string;
   presenceSeconds: number;
@@ -239,6 +241,7 @@ export class Statistics {
       return {
         agentId,
         name: agent.name,
+        queueIds: agent.queueIds,
         presence,
         presenceSince: since,
         presenceSeconds: Math.max(0, Math.round(secondsBetween(since, now))),
