@@ -38,9 +38,7 @@ export const loadConversations = serialized(async () => {
         h(
           'td',
           { class: 'id', title: c.primaryAgentId ?? '' },
-          c.primaryAgentId
-            ? (state.agentNames.get(c.primaryAgentId) ?? c.primaryAgentId)
-            : (c.primaryExternalNumber ?? ''),
+          c.primaryAgentId ? agentName(c.primaryAgentId) : (c.primaryExternalNumber ?? ''),
         ),
         h('td', { class: 'muted' }, time(c.updatedAt)),
       );
