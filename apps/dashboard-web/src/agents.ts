@@ -24,6 +24,7 @@ export const loadAgents = serialized(async () => {
     lastPage: page.nextCursor === null,
   };
   for (const a of page.items) state.agentNames.set(a.agentId, a.name);
+  $('#agent-list').replaceChildren(...[...state.agentNames.values()].map((name) => h('option', { value: name })));
   $('#agents tbody').replaceChildren(
     ...page.items.map((a) => {
       const used = a.totalUnits ? Math.min(100, (a.usedUnits / a.totalUnits) * 100) : 0;

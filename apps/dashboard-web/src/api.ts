@@ -21,7 +21,10 @@ export const askForToken = (reason: string) => {
 
 /** Why a 401 or 403 refused the request, in the supervisor's words. */
 const refusal = async (response: Response): Promise<string> => {
-  if (response.status === 403) return 'This token lacks the supervisor role.';
+  if (response.status === 403) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    return `This token may not see this page${body.message ? ` (${body.message})` : ''}.`;
+  }
   if (!bearer) return 'The service needs a bearer token with the supervisor role.';
   const body = (await response.json().catch(() => ({}))) as { message?: string };
   return `The token was refused${body.message ? ` (${body.message})` : ''}; paste another.`;

@@ -14,7 +14,9 @@ export const conversationsPager = new Pager($('#conversations-pager'), () => voi
 export const loadConversations = serialized(async () => {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   const queueId = $<HTMLSelectElement>('#filter-queue').value;
-  const agentId = $<HTMLInputElement>('#filter-agent').value.trim();
+  // The filter takes an agent's name (offered from the agents read so far) or id.
+  const typed = $<HTMLInputElement>('#filter-agent').value.trim();
+  const agentId = [...state.agentNames].find(([, name]) => name === typed)?.[0] ?? typed;
   const status = $<HTMLSelectElement>('#filter-status').value;
   if (queueId) query.set('queueId', queueId);
   if (agentId) query.set('agentId', agentId);

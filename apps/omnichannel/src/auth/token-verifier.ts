@@ -73,6 +73,8 @@ const reason = (error: unknown): string => {
   if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature is invalid";
   if (error instanceof errors.JWKSNoMatchingKey) return 'the token is signed with an unknown key';
   if (error instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not accepted";
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return 'the token is not a well-formed JWT (three base64url parts, a JSON header and claims)';
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JOSEError)
     return `the token could not be verified (${error.code})`;
   return 'the token could not be verified';
