@@ -17,7 +17,7 @@ export const renderCounts = (update: Update) => {
     tile('closed', 'closed', byStatusReason.closed ?? 0),
   );
   $('#presence-counts').replaceChildren(
-    ...['available', 'busy', 'away', 'offline'].map((p) => tile(p, p, update.agents[p] ?? 0)),
+    ...(['available', 'busy', 'away', 'offline'] as const).map((p) => tile(p, p, update.agents[p] ?? 0)),
   );
 };
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, SupervisorAction } from '#domain';
 import { Actor } from '#event-store';
-import { ReadModels } from '#read-models';
+import { ConversationQueries } from '#read-models';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 
 /**
@@ -13,7 +13,7 @@ import { RunConversationCommand } from '../conversations/conversation.commands';
 export class SignOut {
   constructor(
     private readonly bus: CommandBus,
-    private readonly readModels: ReadModels,
+    private readonly conversations: ConversationQueries,
   ) {}
 
   async conversationsOf(
@@ -24,7 +24,7 @@ export class SignOut {
   ): Promise<{ position: number; disconnectedConversationIds: string[] }> {
     let position = after;
     const disconnected: string[] = [];
-    for (const { id } of this.readModels.conversations({ statusReason: 'active', agentId })) {
+    for (const { id } of this.conversations.conversations({ statusReason: 'active', agentId })) {
       const command = { type: 'agentDisconnect' as const, conversationId: id, agentId, supervisor };
       try {
         const result = await this.bus.execute(new RunConversationCommand(command, { actor }));
