@@ -1,3 +1,4 @@
+import { signOutButton } from './actions';
 import { getJson, serialized } from './api';
 import { $, h } from './dom';
 import { badge, duration, since, time } from './format';
@@ -22,6 +23,8 @@ export const loadAgents = serialized(async () => {
     last: page.items[page.items.length - 1]?.agentId ?? '',
     lastPage: page.nextCursor === null,
   };
+  for (const a of page.items) state.agentNames.set(a.agentId, a.name);
+  $('#agent-list').replaceChildren(...[...state.agentNames.values()].map((name) => h('option', { value: name })));
   $('#agents tbody').replaceChildren(
     ...page.items.map((a) => {
       const used = a.totalUnits ? Math.min(100, (a.usedUnits / a.totalUnits) * 100) : 0;
@@ -35,6 +38,8 @@ export const loadAgents = serialized(async () => {
           badge(a.presence),
           ' ',
           h('span', { class: 'muted', 'data-since': a.presenceSince }, duration(since(a.presenceSince, page.at))),
+          ' ',
+          signOutButton(a),
         ),
         h(
           'td',

@@ -21,7 +21,10 @@ export const askForToken = (reason: string) => {
 
 /** Why a 401 or 403 refused the request, in the supervisor's words. */
 const refusal = async (response: Response): Promise<string> => {
-  if (response.status === 403) return 'This token lacks the supervisor role.';
+  if (response.status === 403) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    return `This token may not see this page${body.message ? ` (${body.message})` : ''}.`;
+  }
   if (!bearer) return 'The service needs a bearer token with the supervisor role.';
   const body = (await response.json().catch(() => ({}))) as { message?: string };
   return `The token was refused${body.message ? ` (${body.message})` : ''}; paste another.`;
@@ -68,4 +71,24 @@ export const serialized = (load: () => Promise<void>) => {
     return running;
   };
   return run;
+};
+
+/** What a supervisor's action answered: the body either way, so that a refusal can be shown where it happened. */
+export interface ActionAnswer {
+  ok: boolean;
+  status: number;
+  body: { message?: string; statusReason?: string; [field: string]: unknown };
+}
+
+/**
+ * A supervisor's action (POST or PUT with a JSON body). Only a 401 shows the sign-in form: a 403 here names a
+ * permission the token lacks, which the page shows beside the action instead of signing the supervisor out.
+ */
+export const sendAction = async (method: 'POST' | 'PUT', path: string, body: object): Promise<ActionAnswer> => {
+  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
+  const response = await fetch(path, { method, headers, body: JSON.stringify(body) });
+  if (response.status === 401) askForToken(await refusal(response));
+  const answer = (await response.json().catch(() => ({}))) as ActionAnswer['body'];
+  return { ok: response.ok, status: response.status, body: answer };
 };

@@ -52,6 +52,8 @@ const drawChart = (history: History) => {
       // The page speaks UTC throughout, whatever the browser's time zone.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(5, max)] }, '%': { range: [0, 100] } },
+      // The legend names the lines; live values would read "--" until the cursor is over the chart.
+      legend: { live: false },
       series: [
         { label: 'time (UTC)' },
         ...queues.map((q, i) => ({
@@ -72,7 +74,8 @@ const drawChart = (history: History) => {
       ],
       axes: [
         { values: (_u, splits) => splits.map((s) => new Date(s * 1000).toISOString().slice(11, 16)) },
-        { scale: 'n', label: 'waiting' },
+        // A count: whole-number ticks only.
+        { scale: 'n', label: 'waiting', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
         { scale: '%', side: 1, label: 'service level %', grid: { show: false } },
       ],
     },

@@ -1,6 +1,6 @@
 import { $, h } from './dom';
 import { duration, percent, serviceLevelClass } from './format';
-import type { Update } from './views';
+import type { QueueStatistics, Update } from './views';
 
 /** The figures each update pushes: status and presence counts, and one row per queue. */
 
@@ -21,6 +21,17 @@ export const renderCounts = (update: Update) => {
   );
 };
 
+/**
+ * The estimate is the average of recent waits: none yet reads "no estimate yet", not 0 s; and while customers are
+ * waiting longer than it, it says "at least" the longest current wait, since the recent past no longer describes now.
+ */
+const estimatedWait = (q: QueueStatistics): string => {
+  const estimate = q.estimatedWaitSeconds;
+  if (estimate === null) return q.waiting > 0 ? 'no estimate yet' : '–';
+  const longest = q.longestWaitSeconds ?? 0;
+  return q.waiting > 0 && estimate < longest ? `≥ ${duration(longest)}` : duration(estimate);
+};
+
 export const renderQueues = (update: Update) => {
   const filter = $<HTMLSelectElement>('#filter-queue');
   $('#queues tbody').replaceChildren(
@@ -31,7 +42,7 @@ export const renderQueues = (update: Update) => {
         h('td', { class: 'id', title: q.queueId }, q.name),
         h('td', { class: 'num', 'data-field': 'waiting' }, q.waiting),
         h('td', { class: 'num' }, duration(q.longestWaitSeconds)),
-        h('td', { class: 'num' }, duration(q.estimatedWaitSeconds)),
+        h('td', { class: 'num', 'data-field': 'estimate' }, estimatedWait(q)),
         h('td', { class: 'num', 'data-field': 'assigned' }, q.assigned),
         h('td', { class: 'num' }, q.abandoned),
         h('td', { class: 'num' }, duration(q.averageSpeedToAnswerSeconds)),

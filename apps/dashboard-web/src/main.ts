@@ -23,7 +23,9 @@ import type { Update } from './views';
 const onUpdate = (update: Update) => {
   const first = state.latest === undefined;
   state.latest = update;
-  $('#as-of').textContent = `as of ${time(update.at)} UTC · position ${update.position}`;
+  // UTC like the rest of the page, and the browser's local time beside it for whoever is not on UTC.
+  const local = new Date(update.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  $('#as-of').textContent = `as of ${time(update.at)} UTC (${local} local) · position ${update.position}`;
   renderCounts(update);
   renderQueues(update);
   ageAgentsPresence(update.at);
@@ -89,6 +91,8 @@ const start = async () => {
     .catch(() => undefined);
   const authenticated = (health?.access?.authentication ?? 'none') !== 'none';
   $('#signout').hidden = !(authenticated && bearer);
+  // Without authentication the supervisor names themself for the audit trail; with it the token does.
+  $('#acting').hidden = authenticated;
   if (authenticated && !bearer) askForToken('The service needs a bearer token with the supervisor role.');
   else void connect(onOpened, onUpdate);
 };

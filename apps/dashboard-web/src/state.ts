@@ -10,12 +10,22 @@ export const state: {
   agentsShown: { first: string; last: string; lastPage: boolean };
   /** Aborts the open stream (and its reconnection). */
   stream: AbortController | undefined;
+  /** Conversations ticked for a bulk action; kept across reloads of the list. */
+  selected: Set<string>;
+  /** Agent names by id, as last read: lists show names, not ids. */
+  agentNames: Map<string, string>;
 } = {
   latest: undefined,
   selectedConversation: undefined,
   agentsShown: { first: '', last: '', lastPage: true },
   stream: undefined,
+  selected: new Set(),
+  agentNames: new Map(),
 };
 
 export const concernsAgentsShown = (agentId: string) =>
   agentId >= state.agentsShown.first && (state.agentsShown.lastPage || agentId <= state.agentsShown.last);
+
+/** Names, not ids, wherever the page knows them (the queues from the last update, the agents as last read). */
+export const queueName = (queueId: string) => state.latest?.queues.find((q) => q.queueId === queueId)?.name ?? queueId;
+export const agentName = (agentId: string) => state.agentNames.get(agentId) ?? agentId;

@@ -25,6 +25,8 @@ import { observedCqrsModule } from './observability/observed-command-bus';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ConfigureQueueHandler, ConfigureWorkstreamHandler, RunAgentCommandHandler } from './setup/setup.handlers';
 import { SetupController } from './setup/setup.controller';
+import { SignOut } from './setup/sign-out';
+import { SupervisorController } from './supervisor/supervisor.controller';
 import { TestClockController } from './test-clock/test-clock.controller';
 
 @Module({})
@@ -46,6 +48,7 @@ export class AppModule {
         SetupController,
         ConversationsController,
         AgentsAndQueuesController,
+        SupervisorController,
         ChannelEventsController,
         HealthController,
         LiveController,
@@ -67,6 +70,7 @@ export class AppModule {
         ConfigureWorkstreamHandler,
         ConfigureQueueHandler,
         RunAgentCommandHandler,
+        SignOut,
       ],
     };
   }

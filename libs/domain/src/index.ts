@@ -6,6 +6,7 @@
  */
 export * from './shared/errors';
 export * from './shared/time';
+export * from './shared/supervisor';
 export * from './channel/channel';
 export * from './workstream/settings';
 export * from './workstream/events';
