@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { Config } from '../config';
+import { crossSiteGuard } from '../http/cross-site';
 import { serveOpenApi } from '../http/openapi';
 import { HttpObserver } from './http-observer';
 
@@ -9,5 +10,13 @@ import { HttpObserver } from './http-observer';
 export const setUpOperations = (app: INestApplication, config: Config): void => {
   app.useLogger(app.get(Logger));
   app.use(app.get(HttpObserver).middleware);
+  // Before the body parsers and every route, the static page and the API docs included.
+  app.use(
+    crossSiteGuard({
+      authenticated: config.auth !== undefined,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
+    }),
+  );
   if (config.serveApiDocs) serveOpenApi(app);
 };
