@@ -64,7 +64,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 /** The loopback interface every client on this machine, and only on this machine, can reach. */
 export const LOOPBACK = '127.0.0.1';
 
-const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+export const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
 
 /**
  * Open only by choice (issue 11): without authentication the service listens on loopback; another

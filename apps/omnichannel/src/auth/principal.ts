@@ -7,6 +7,8 @@ export interface Principal {
   /** The agent the caller acts as (the configured agent-id claim), when it has one. */
   agentId?: string;
   roles: ReadonlySet<Role>;
+  /** When the token stops being accepted (its `exp` plus the clock skew), in ms since the epoch: ends its streams. */
+  validUntil?: number;
 }
 
 /** Roles from the claim: an array of strings, or one string separated by spaces or commas; unknown roles are ignored. */

@@ -34,7 +34,12 @@ describe('TokenVerifier with a public key', () => {
     const principal = await verifier.principal(
       await sign(privateKey, { agent_id: 'a-42', realm_access: { roles: ['agent', 'offline_access'] } }),
     );
-    expect(principal).toEqual({ id: 'user-7', agentId: 'a-42', roles: new Set(['agent']) });
+    expect(principal).toEqual({
+      id: 'user-7',
+      agentId: 'a-42',
+      roles: new Set(['agent']),
+      validUntil: expect.any(Number),
+    });
   });
 
   it('refuses a token signed by another key', async () => {
@@ -89,7 +94,9 @@ describe('TokenVerifier: the principal id', () => {
       /agent_id claim/,
     );
     await expect(verifier.principal(await sign({ sub: 'u-1', agent_id: '' }))).rejects.toThrow(/agent_id claim/);
-    expect(await verifier.principal(await sign({ sub: 'u-1', agent_id: 'a-1' }))).toMatchObject({
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    expect(await verifier.principal(await sign({ sub: 'u-1', agent_id: 'a-1', exp }))).toMatchObject({
+      validUntil: (exp + 30) * 1000,
       id: 'u-1',
       agentId: 'a-1',
     });

@@ -56,6 +56,7 @@ export class TokenVerifier {
       id,
       ...(agentId !== undefined && { agentId: principalId(agentId, claim) }),
       roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)),
+      validUntil: (payload.exp! + this.settings.clockSkewSeconds) * 1000,
     };
   }
 }
