@@ -77,7 +77,9 @@ export class ConversationCommands {
           () => describe(command),
         );
       } catch (error) {
-        if (error instanceof DomainError && !(await this.cache.settled())) continue;
+        // Decided again when an append it may rest on failed, or once one of them made the event a duplicate.
+        if (error instanceof DomainError && (!(await this.cache.settled()) || (await this.appliedElsewhere(cause))))
+          continue;
         throw error;
       }
       if (result.events.length > 0) return result;
