@@ -11,7 +11,7 @@ import {
 import { Observable, map, takeUntil, timer } from 'rxjs';
 import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
-import { MAX_PAGE, Statistics, StatusBucket } from '#read-models';
+import { AgentStatisticsQueries, MAX_PAGE, QueueStatisticsQueries, StatusBucket } from '#read-models';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { CLOCK } from '../engine/tokens';
@@ -35,7 +35,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 @UseInterceptors(MinPositionInterceptor)
 export class StatisticsController {
   constructor(
-    private readonly statistics: Statistics,
+    private readonly statistics: QueueStatisticsQueries,
+    private readonly agentStatistics: AgentStatisticsQueries,
     private readonly live: LiveStatistics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -68,8 +69,12 @@ export class StatisticsController {
     const at = this.clock.now();
     return {
       at,
-      byPresence: this.statistics.presenceCounts(),
-      ...this.statistics.agents(at, { presence: presence as Presence | undefined, limit: pageSize(limit), cursor }),
+      byPresence: this.agentStatistics.presenceCounts(),
+      ...this.agentStatistics.agents(at, {
+        presence: presence as Presence | undefined,
+        limit: pageSize(limit),
+        cursor,
+      }),
     };
   }
 
