@@ -74,3 +74,12 @@ it('writes no marker for a command no channel event caused', async () => {
   const all = await engine.store.readAll(0, 1000);
   expect(all.filter((e) => e.type === CHANNEL_EVENT_MARKER)).toEqual([]);
 });
+
+it("answers the position of the conversation's own last event, not the marker's", async () => {
+  const result = await engine.commands.execute(
+    { type: 'customerMessage', conversationId: 'c1', text: 'where' },
+    fromChannel('e-position'),
+  );
+  const events = await engine.store.readStream(streams.conversation('c1'));
+  expect(events[events.length - 1].position).toBe(result.position);
+});

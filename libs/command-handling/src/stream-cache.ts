@@ -62,7 +62,8 @@ export class StreamCache {
     handOver: () => void,
     unremembered: AppendRequest[] = [],
   ): Promise<AppendResult> {
-    const appending = store.append([...requests, ...unremembered]);
+    // Unremembered first: the append's position stays that of the caller's own last event.
+    const appending = store.append([...unremembered, ...requests]);
     const settled = appending.then(
       () => true,
       () => false,
