@@ -444,8 +444,9 @@ describe('Kafka gateway and outbox (one service)', () => {
             after.value('omnichannel_event_store_head_position'),
           );
           expect(after.value('omnichannel_kafka_outbox_lag_seconds')).toBe(0);
+          // The two applied channel events each appended their marker too (issue 22), which is not published.
           expect(after.delta(before, 'omnichannel_kafka_published_total')).toBeGreaterThanOrEqual(
-            after.delta(before, 'omnichannel_events_appended_total'),
+            after.delta(before, 'omnichannel_events_appended_total') - 2,
           );
         },
       ),
