@@ -226,6 +226,20 @@ describe('POST /channel-events', () => {
     expect(expectStatus(await app.get(`/conversations/${conversationId}/transcript`), 200)).toHaveLength(1);
   });
 
+  it('ignores an eventId seen before on another conversation (the whole store, issue 22)', async () => {
+    const c1 = (await startConversation(app, s)).conversationId;
+    const { conversationId: c3 } = await startConversation(app, s);
+    const message = customerMessage(c1, 'hello');
+    const position = await send(app, message);
+    const before = await conversation(app, c3, position);
+
+    const ended = { ...customerEnded(c3), eventId: message.eventId };
+    expect(await app.post('/channel-events', ended)).toMatchObject({ status: 202, body: { duplicate: true } });
+    const marker = await send(app, requested(uniqueId('conv'), s));
+    expect(await conversation(app, c3, marker)).toEqual(before);
+    expect(before).toMatchObject({ statusReason: 'open' });
+  });
+
   it.each([
     [
       'a missing field',

@@ -300,6 +300,8 @@ describe('Kafka gateway and outbox (one service)', () => {
           ]);
           // No crash happened: not even a duplicate publication.
           expect(reader.conversationEvents(id)).toHaveLength(3);
+          // The store's marker of the channel event (issue 22) is bookkeeping, never published.
+          expect(reader.conversationEvents(`channel-event-${JSON.parse(message).eventId}`)).toEqual([]);
           // A duplicate is acknowledged, not dead-lettered.
           expect(reader.deadLetters(id).filter(ofGroup(app))).toEqual([]);
         },
@@ -442,8 +444,9 @@ describe('Kafka gateway and outbox (one service)', () => {
             after.value('omnichannel_event_store_head_position'),
           );
           expect(after.value('omnichannel_kafka_outbox_lag_seconds')).toBe(0);
+          // The two applied channel events each appended their marker too (issue 22), which is not published.
           expect(after.delta(before, 'omnichannel_kafka_published_total')).toBeGreaterThanOrEqual(
-            after.delta(before, 'omnichannel_events_appended_total'),
+            after.delta(before, 'omnichannel_events_appended_total') - 2,
           );
         },
       ),

@@ -337,8 +337,9 @@ describe('a token that proves nothing is 401 with the contract’s error body', 
 });
 
 describe('/health says how the service is reached', () => {
-  it('reports bearer authentication', async () => {
-    const health = expectStatus(await app.get('/health'), 200);
+  it('reports bearer authentication, and to an admin its key source', async () => {
+    expect(expectStatus(await app.get('/health'), 200).access).toEqual({ authentication: 'bearer JWT' });
+    const health = expectStatus(await as(app, tokens.admin).get('/health'), 200);
     expect(health.access).toMatchObject({ authentication: 'bearer JWT (secret)' });
   });
 });

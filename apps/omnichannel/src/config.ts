@@ -7,6 +7,10 @@ export interface Config {
   host: string;
   /** Unset: no authentication (every request is trusted, so the service listens on loopback only). */
   auth?: AuthSettings;
+  /** Without authentication, Host names served beside loopback (OMNICHANNEL_ALLOWED_HOSTS, and a named listen host). */
+  allowedHosts: string[];
+  /** Without authentication, web origins allowed to call the service beside its own page (OMNICHANNEL_ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
   /** /docs and /openapi.json: always without authentication, with it only when OMNICHANNEL_PUBLIC_API_DOCS=true. */
   serveApiDocs: boolean;
   dataDir: string;
@@ -39,19 +43,18 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty')
     throw new Error(`LOG_FORMAT must be json or pretty, not '${logFormat}'`);
   const auth = readAuthSettings(env);
+  const host = listenHost(env, auth !== undefined);
   return {
     port,
-    host: listenHost(env, auth !== undefined),
+    host,
     auth,
+    allowedHosts: [...list(env.OMNICHANNEL_ALLOWED_HOSTS), ...(isWildcard(host) ? [] : [host])],
+    allowedOrigins: list(env.OMNICHANNEL_ALLOWED_ORIGINS).map(origin),
     // Swagger serves them outside Nest routing, where the auth guard does not reach (docs/security.md).
     serveApiDocs: auth === undefined || env.OMNICHANNEL_PUBLIC_API_DOCS === 'true',
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
-    kafkaBrokers: env.KAFKA_BROKERS
-      ? env.KAFKA_BROKERS.split(',')
-          .map((b) => b.trim())
-          .filter(Boolean)
-      : undefined,
+    kafkaBrokers: env.KAFKA_BROKERS ? list(env.KAFKA_BROKERS) : undefined,
     manualClockStart: manual ? new Date(start ? Date.parse(start) : Date.now()).toISOString() : undefined,
     logLevel: logLevel as LogLevel,
     logFormat,
@@ -61,7 +64,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
 /** The loopback interface every client on this machine, and only on this machine, can reach. */
 export const LOOPBACK = '127.0.0.1';
 
-const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+export const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
 
 /**
  * Open only by choice (issue 11): without authentication the service listens on loopback; another
@@ -76,4 +79,26 @@ const listenHost = (env: NodeJS.ProcessEnv, authenticated: boolean): string => {
     );
   }
   return host;
+};
+
+/** A comma-separated setting. */
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
+/** `https://ops.example:8443`, exactly as a browser sends it in `Origin`. */
+const origin = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`OMNICHANNEL_ALLOWED_ORIGINS must list origins like https://ops.example:8443, not '${raw}'`);
+  }
+  if (url.origin === 'null' || url.origin !== raw.replace(/\/$/, ''))
+    throw new Error(`OMNICHANNEL_ALLOWED_ORIGINS must list origins like https://ops.example:8443, not '${raw}'`);
+  return url.origin;
 };

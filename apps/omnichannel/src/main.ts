@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { readConfig } from './config';
+import { isLoopback, readConfig } from './config';
 import { access } from './health/health.controller';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
@@ -21,9 +21,10 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   stopWithParent();
   const { authentication, listening, warning } = access(config);
-  new Logger('Access').log(
-    `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`,
-  );
+  const line = `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`;
+  // Beyond loopback without authentication (OMNICHANNEL_ALLOW_UNAUTHENTICATED=true): a warning, kept at LOG_LEVEL=warn.
+  if (!config.auth && !isLoopback(config.host)) new Logger('Access').warn(line);
+  else new Logger('Access').log(line);
 }
 
 bootstrap().catch(exitOnStartupFailure);

@@ -4,6 +4,7 @@ import {
   ConversationCommand,
   ConversationState,
   Decided,
+  DomainError,
   Queue,
   QueueEvent,
   Workstream,
@@ -21,17 +22,18 @@ import {
   streamOf,
   streams,
 } from '#domain';
-import { Actor, AppendRequest, EventStore } from '#event-store';
+import { Actor, AppendRequest, EventStore, WrongExpectedRevisionError } from '#event-store';
 import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
 import { decideInTurn } from './command-path';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './conflicts';
-import { toNewEvent } from '#event-envelope';
+import { channelEventMarker, channelEventStream, toNewEvent } from '#event-envelope';
 import { LoadedStream, StreamCache } from './stream-cache';
 
 export interface ConversationCommandResult {
   conversationId: string;
-  statusReason: string;
+  /** Absent only for a duplicate naming a conversation that does not exist. */
+  statusReason?: string;
   /** Store position of the command's last event (or of the conversation's last event when nothing changed). */
   position: number;
   /** The channel event had been applied before: nothing was written. */
@@ -78,6 +80,8 @@ export class ConversationCommands {
         },
         () => describe(command),
         this.retry,
+        // A refusal is decided again once an earlier delivery of its channel event made it a duplicate.
+        () => this.appliedElsewhere(cause),
       );
       if (result.events.length > 0) return result;
       if (!(await this.cache.settled())) continue;
@@ -95,15 +99,15 @@ export class ConversationCommands {
     const conversation =
       preloaded ?? (await this.cache.load(streams.conversation(command.conversationId), evolveConversation));
     const s = conversation.state;
-    if (cause.causationId && conversation.causations.has(cause.causationId)) {
-      return {
-        conversationId: command.conversationId,
-        statusReason: s!.status,
-        position: conversation.lastPosition,
-        duplicate: true,
-        events: [],
-      };
-    }
+    const duplicate = (): ConversationCommandResult => ({
+      conversationId: command.conversationId,
+      statusReason: s?.status,
+      position: conversation.lastPosition,
+      duplicate: true,
+      events: [],
+    });
+    // Applied to this conversation before: known without asking the store.
+    if (cause.causationId && conversation.causations.has(cause.causationId)) return duplicate();
     const overdue = overdueTimer(command, s, this.clock.now());
     if (overdue) {
       // The deadline happened first: decide it, then the command on the state it left (inside the same locks).
@@ -119,8 +123,16 @@ export class ConversationCommands {
     const workstream = needs.workstreamId ? await this.loadWorkstream(needs.workstreamId) : undefined;
     const queueIds = await this.existingQueues(needs.queueIds);
     const before: Folded = { conversation: s, agents: agentsById(agents.map(([, loaded]) => loaded.state)) };
-    const decided = decideConversation(command, { ...before, workstream, queueIds }, this.clock.now());
+    let decided: Decided[];
+    try {
+      decided = decideConversation(command, { ...before, workstream, queueIds }, this.clock.now());
+    } catch (error) {
+      // Applied elsewhere before: ignored, not refused (a redelivery must not be dead-lettered).
+      if (error instanceof DomainError && (await this.appliedElsewhere(cause))) return duplicate();
+      throw error;
+    }
     if (decided.length === 0) {
+      if (await this.appliedElsewhere(cause)) return duplicate();
       return {
         conversationId: command.conversationId,
         statusReason: s!.status,
@@ -137,13 +149,37 @@ export class ConversationCommands {
       cause,
       after!.status,
     );
-    const result = await this.cache.append(this.store, requests, handOver);
+    // The marker claims the channel event for the whole store; a redelivery on another conversation, here or in
+    // another process, loses its `no_stream` check (docs/decisions.md, "One eventId once").
+    const now = this.clock.now();
+    const markers = cause.causationId
+      ? [channelEventMarker(cause.causationId, command.conversationId, actor, cause.occurredAt ?? now, now)]
+      : [];
+    let result;
+    try {
+      result = await this.cache.append(this.store, requests, handOver, markers);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && (await this.appliedElsewhere(cause, error)))
+        return duplicate();
+      throw error;
+    }
     return {
       conversationId: command.conversationId,
       statusReason: after!.status,
       position: result.position,
       events: decided,
     };
+  }
+
+  /**
+   * Whether the cause's channel event was applied before, to any conversation: its marker stream exists. Asked
+   * only when the answer matters (a refusal, nothing to do, a lost revision check), so a first delivery costs no read.
+   */
+  private async appliedElsewhere(cause: Cause, conflict?: WrongExpectedRevisionError): Promise<boolean> {
+    if (!cause.causationId) return false;
+    const stream = channelEventStream(cause.causationId);
+    if (conflict?.streamId === stream) return true;
+    return (await this.store.readStream(stream)).length > 0;
   }
 
   private loadAgents(ids: string[]): Promise<[string, LoadedStream<AgentState>][]> {

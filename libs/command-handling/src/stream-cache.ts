@@ -55,11 +55,18 @@ export class StreamCache {
    * store commits appends in the order they were made, so theirs land after this one; should this one fail,
    * what was remembered is forgotten and theirs fail their revision check and are decided again. When a
    * stream's next state cannot be foreseen (not cached at the expected revision), `handOver` is not called: the
-   * caller keeps its locks until the append is durable.
+   * caller keeps its locks until the append is durable. `unremembered` streams are written in the same append but
+   * neither cached nor foreseen (the channel-event markers: written once, never read on the happy path).
    */
-  async append(store: EventStore, requests: AppendRequest[], handOver: () => void): Promise<AppendResult> {
+  async append(
+    store: EventStore,
+    requests: AppendRequest[],
+    handOver: () => void,
+    unremembered: AppendRequest[] = [],
+  ): Promise<AppendResult> {
     if (!store.appendsInOrder) await this.afterPredecessors(requests);
-    const appending = store.append(requests);
+    // Unremembered first: the append's position stays that of the caller's own last event.
+    const appending = store.append([...unremembered, ...requests]);
     const settled = appending.then(
       () => true,
       () => false,

@@ -1,2 +1,3 @@
 export * from './envelope';
 export * from './upcasting';
+export * from './channel-event-marker';

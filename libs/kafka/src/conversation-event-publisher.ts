@@ -1,5 +1,6 @@
 import { Message } from 'kafkajs';
 import { EventStore, StoredEvent, Subscription } from '#event-store';
+import { isChannelEventMarker } from '#event-envelope';
 import { Backoff, describeError, sleep, withTimeout } from './backoff';
 import { CheckpointStore } from './checkpoint-store';
 import { MessagingLogger } from './client';
@@ -30,7 +31,7 @@ class PublisherStopped extends Error {
 }
 
 /**
- * The outbox: every stored event, in store order, to the conversation-events topic. It follows
+ * The outbox: every stored event but the channel-event markers (bookkeeping of the store), in store order, to the conversation-events topic. It follows
  * the store from its checkpoint (the position of the last event the broker acknowledged) and
  * moves the checkpoint only after an ack, one produce request at a time, so a restart resumes
  * where it stopped: nothing is skipped or reordered, and what was sent but not checkpointed when
@@ -124,6 +125,12 @@ export class ConversationEventPublisher {
       this.checkpoint = request.last;
       this.published += request.messages.length;
     }
+    // Markers ending the batch are not published; the checkpoint passes them all the same (the store's head).
+    const last = events.length > 0 ? events[events.length - 1].position : 0;
+    if (last > this.checkpoint) {
+      this.options.checkpoints.save(this.checkpointName, last);
+      this.checkpoint = last;
+    }
   }
 
   private *requests(events: StoredEvent[]): Generator<{ messages: Message[]; last: number }> {
@@ -131,6 +138,7 @@ export class ConversationEventPublisher {
     let bytes = 0;
     let last = 0;
     for (const event of events) {
+      if (isChannelEventMarker(event)) continue;
       const message = this.toMessage(event);
       const size = sizeOf(message);
       if (messages.length > 0 && (bytes + size > this.maxRequestBytes || messages.length >= this.maxRequestCount)) {

@@ -33,6 +33,26 @@ describe('authentication settings', () => {
     ['no audience', { ...SECRET, OMNICHANNEL_AUTH_AUDIENCE: '' }, /OMNICHANNEL_AUTH_AUDIENCE must be set/],
     ['two key sources', { ...SECRET, OMNICHANNEL_AUTH_JWKS_URL: 'https://idp/jwks' }, /only one of/],
     ['a JWKS URL that is not one', { ...SECRET, OMNICHANNEL_AUTH_SECRET: '', OMNICHANNEL_AUTH_JWKS_URL: 'idp' }, /URL/],
+    [
+      'a public key with a symmetric algorithm',
+      {
+        ...SECRET,
+        OMNICHANNEL_AUTH_SECRET: '',
+        OMNICHANNEL_AUTH_PUBLIC_KEY: 'PEM',
+        OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM: 'HS256',
+      },
+      /OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM must be one of/,
+    ],
+    [
+      'a public key with no algorithm at all',
+      {
+        ...SECRET,
+        OMNICHANNEL_AUTH_SECRET: '',
+        OMNICHANNEL_AUTH_PUBLIC_KEY: 'PEM',
+        OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM: 'none',
+      },
+      /OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM must be one of/,
+    ],
     ['a skew out of range', { ...SECRET, OMNICHANNEL_AUTH_CLOCK_SKEW_SECONDS: '-1' }, /whole number of seconds/],
   ])('refuses %s at start', (_name, env, message) => {
     expect(() => readConfig(env)).toThrow(message);

@@ -49,7 +49,11 @@ export const readAuthSettings = (env: NodeJS.ProcessEnv): AuthSettings | undefin
           cooldownSeconds: seconds(env, 'OMNICHANNEL_AUTH_JWKS_COOLDOWN_SECONDS', 30),
         }
       : pem
-        ? { kind: 'public-key', pem, algorithm: env.OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM || 'RS256' }
+        ? {
+            kind: 'public-key',
+            pem,
+            algorithm: publicKeyAlgorithm(env.OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM || 'RS256'),
+          }
         : { kind: 'secret', secret: strongSecret(secret!) },
     issuer,
     audience,
@@ -58,6 +62,30 @@ export const readAuthSettings = (env: NodeJS.ProcessEnv): AuthSettings | undefin
     clockSkewSeconds: seconds(env, 'OMNICHANNEL_AUTH_CLOCK_SKEW_SECONDS', 30),
     rolePermissions: readRolePermissions(env.OMNICHANNEL_ROLE_PERMISSIONS),
   };
+};
+
+/** Signature algorithms that verify with a public key (RFC 7518, RFC 8037). */
+const PUBLIC_KEY_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** HS256 with a public key would verify nothing (every token refused, or worse): refused at start, not per request. */
+const publicKeyAlgorithm = (algorithm: string): string => {
+  if (!PUBLIC_KEY_ALGORITHMS.includes(algorithm))
+    throw new Error(
+      `OMNICHANNEL_AUTH_PUBLIC_KEY_ALGORITHM must be one of ${PUBLIC_KEY_ALGORITHMS.join(', ')} with a public key, ` +
+        `not '${algorithm}' (a shared secret goes in OMNICHANNEL_AUTH_SECRET)`,
+    );
+  return algorithm;
 };
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {

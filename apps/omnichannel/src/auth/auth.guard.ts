@@ -35,9 +35,14 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.verifier) return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request & { principal?: Principal }>();
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      // Open to all, but a valid token may show more (an admin sees /health's details); an invalid one shows nothing more.
+      const token = bearerToken(request.header('authorization'));
+      request.principal = token ? await this.verifier.principal(token).catch(() => undefined) : undefined;
+      return true;
+    }
     const principal = await this.authenticate(request, http.getResponse<Response>());
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
@@ -55,7 +60,7 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(request: Request, response: Response): Promise<Principal> {
     const header = request.header('authorization');
-    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header ?? '')?.[1];
+    const token = bearerToken(header);
     // RFC 6750: a 401 tells the client which scheme to use.
     const refuse = (message: string, error?: string) => {
       response.setHeader('WWW-Authenticate', error ? `Bearer error="${error}"` : 'Bearer');
@@ -71,3 +76,6 @@ export class AuthGuard implements CanActivate {
     }
   }
 }
+
+const bearerToken = (header: string | undefined): string | undefined =>
+  /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header ?? '')?.[1];

@@ -10,6 +10,8 @@ export interface Principal {
   roles: ReadonlySet<Role>;
   /** What the roles grant a supervisor to do (OMNICHANNEL_ROLE_PERMISSIONS). */
   permissions: ReadonlySet<Permission>;
+  /** When the token stops being accepted (its `exp` plus the clock skew), in ms since the epoch: ends its streams. */
+  validUntil?: number;
 }
 
 /** Roles from the claim: an array of strings, or one string separated by spaces or commas; unknown roles are ignored. */

@@ -50,16 +50,35 @@ export class TokenVerifier {
     } catch (error) {
       throw new InvalidTokenError(reason(error));
     }
-    const agentId = claimAt(payload, this.settings.agentIdClaim);
+    const id = principalId(payload.sub, 'sub');
+    const claim = this.settings.agentIdClaim;
+    const agentId = claim === 'sub' ? id : claimAt(payload, claim);
     const roles = rolesFrom(claimAt(payload, this.settings.rolesClaim));
     return {
-      id: payload.sub!,
-      ...(typeof agentId === 'string' && agentId !== '' && { agentId }),
+      id,
+      ...(agentId !== undefined && { agentId: principalId(agentId, claim) }),
       roles,
       permissions: permissionsOf(roles, this.settings.rolePermissions),
+      validUntil: (payload.exp! + this.settings.clockSkewSeconds) * 1000,
     };
   }
 }
+
+/** Long enough for any identity provider's subject (OIDC allows 255 ASCII characters), short enough for a log line. */
+const MAX_PRINCIPAL_ID_LENGTH = 255;
+/** Control, format (bidirectional overrides, zero-width) and line-separator characters: they forge log and audit lines. */
+const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** The audit trail records this id as the actor: a non-empty string of printable characters, bounded, or 401. */
+const principalId = (value: unknown, claim: string): string => {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidTokenError(`the token's ${claim} claim must be a non-empty string`);
+  if (value.length > MAX_PRINCIPAL_ID_LENGTH)
+    throw new InvalidTokenError(`the token's ${claim} claim is longer than ${MAX_PRINCIPAL_ID_LENGTH} characters`);
+  if (UNSAFE_CHARACTER.test(value))
+    throw new InvalidTokenError(`the token's ${claim} claim holds control or formatting characters`);
+  return value;
+};
 
 /** Says what was wrong without echoing the token. */
 const reason = (error: unknown): string => {

@@ -8,12 +8,13 @@ import {
   Sse,
   UseInterceptors,
 } from '@nestjs/common';
-import { Observable, map } from 'rxjs';
+import { Observable, map, takeUntil, timer } from 'rxjs';
 import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
 import { AgentStatisticsQueries, MAX_PAGE, QueueStatisticsQueries, StatusBucket } from '#read-models';
 import { ROLES } from '../auth/auth-settings';
-import { NeedsPermission, Roles } from '../auth/roles.decorator';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, NeedsPermission, Roles } from '../auth/roles.decorator';
 import { CLOCK } from '../tokens';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
@@ -23,6 +24,8 @@ const DEFAULT_PAGE = 50;
 const STATUS_FILTERS: StatusBucket[] = [...STATUS_REASONS, 'active_not_accepted'];
 /** How soon an EventSource reconnects after losing the stream. */
 const RECONNECT_MS = 1000;
+/** setTimeout's limit (about 24.8 days): a longer-lived token's stream ends then, and the client reconnects. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The numbers behind the supervisor's page, for any dashboard (README "Supervisor's live view"). Its own
@@ -103,10 +106,15 @@ export class StatisticsController {
     });
   }
 
-  /** Server-Sent Events: the figures now, then an update whenever the read models change (at most 1/s). */
+  /**
+   * Server-Sent Events: the figures now, then an update whenever the read models change (at most 1/s). The stream
+   * ends when the token that opened it expires (issue 22); the client reconnects with a fresh one, or is refused.
+   */
   @Sse('statistics/stream')
-  stream(): Observable<MessageEvent> {
-    return this.live.updates().pipe(map((data) => ({ data, retry: RECONNECT_MS })));
+  stream(@CurrentPrincipal() principal?: Principal): Observable<MessageEvent> {
+    const updates = this.live.updates().pipe(map((data) => ({ data, retry: RECONNECT_MS })));
+    if (principal?.validUntil === undefined) return updates;
+    return updates.pipe(takeUntil(timer(Math.min(MAX_TIMER_MS, Math.max(0, principal.validUntil - Date.now())))));
   }
 }
 

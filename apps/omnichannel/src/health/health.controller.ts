@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ProjectionRunner } from '#read-models';
-import { Public } from '../auth/roles.decorator';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal, Public } from '../auth/roles.decorator';
 import { Config } from '../config';
 import { CONFIG } from '../tokens';
 import { HealthBody } from '../http/api-docs';
@@ -21,7 +22,7 @@ export class HealthController {
   @Get()
   @ApiOkResponse({ description: 'ready: accepts commands, read models caught up', type: HealthBody })
   @ApiServiceUnavailableResponse({ description: 'starting, a component down, or stopping', type: HealthBody })
-  health() {
+  health(@CurrentPrincipal() principal?: Principal) {
     const body = {
       status: 'ok',
       readModelsPosition: this.runner.position,
@@ -33,13 +34,24 @@ export class HealthController {
       !this.readiness.stopping &&
       this.runner.healthy &&
       Object.values(body.components).every((c) => c.healthy);
-    if (!healthy)
-      throw new ServiceUnavailableException({
-        ...body,
+    const answer = {
+      ...body,
+      ...(!healthy && {
         status: this.readiness.stopping ? 'stopping' : 'unavailable',
         message: this.readiness.stopping ? 'shutting down' : 'not ready',
-      });
-    return body;
+      }),
+    };
+    const shown = this.detailsFor(principal) ? answer : summary(answer);
+    if (!healthy) throw new ServiceUnavailableException(shown);
+    return shown;
+  }
+
+  /**
+   * Issue 22: the store's position, the components' errors and the key source are for admins once authentication
+   * is on; without it every caller is trusted (and on loopback) and sees them.
+   */
+  private detailsFor(principal: Principal | undefined): boolean {
+    return !this.config.auth || principal?.roles.has('admin') === true;
   }
 }
 
@@ -48,4 +60,11 @@ export const access = ({ auth, host }: Config) => ({
   authentication: auth ? `bearer JWT (${auth.keys.kind})` : 'none',
   listening: host,
   ...(!auth && { warning: 'no authentication: every caller is trusted; listen beyond loopback only behind a gateway' }),
+});
+
+/** What anyone may know: whether the service is up, and that it wants a token (the page asks for one then). */
+const summary = ({ status, message }: { status: string; message?: string }) => ({
+  status,
+  ...(message && { message }),
+  access: { authentication: 'bearer JWT' },
 });

@@ -138,6 +138,30 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         }
         expect(await store.readStream(s)).toHaveLength(existing + 1);
       });
+      // Issue 22 relies on it: appends that each claim the same new stream (a channel event's marker) together
+      // with streams of their own; exactly one is written, the others write nothing and name the claimed stream.
+      it('lets exactly one of concurrent multi-stream appends claiming the same new stream win, atomically', async () => {
+        const claimed = streamId('claim');
+        const own = Array.from({ length: 6 }, (_, n) => streamId(`claimant-${n}`));
+
+        const outcomes = await Promise.allSettled(
+          own.map((s) =>
+            store.append([
+              { streamId: s, expectedRevision: 'no_stream', events: [newEvent()] },
+              { streamId: claimed, expectedRevision: 'no_stream', events: [newEvent()] },
+            ]),
+          ),
+        );
+
+        const won = outcomes.flatMap((outcome, n) => (outcome.status === 'fulfilled' ? [own[n]] : []));
+        expect(won).toHaveLength(1);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected')
+            expect(outcome.reason).toMatchObject({ name: 'WrongExpectedRevisionError', streamId: claimed });
+        }
+        expect(await store.readStream(claimed)).toHaveLength(1);
+        for (const s of own) expect(await store.readStream(s)).toHaveLength(s === won[0] ? 1 : 0);
+      });
     });
 
     describe('reads', () => {
