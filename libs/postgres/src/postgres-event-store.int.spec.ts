@@ -193,6 +193,21 @@ describe('PostgresEventStore', () => {
       expect(event.rawData).toBeUndefined();
     });
 
+    it('returns events whose fields behave like plain properties', async () => {
+      const store = open();
+      const a = stream('a');
+      await store.append([{ streamId: a, expectedRevision: 'no_stream', events: [newEvent({ deep: { list: [1] } })] }]);
+
+      const [event] = await store.readStream(a);
+
+      expect({ ...event }.data).toEqual({ deep: { list: [1] } });
+      expect(JSON.parse(JSON.stringify(event))).toEqual({ ...event });
+      expect(structuredClone(event).metadata).toEqual(event.metadata);
+      expect(event.data).toBe(event.data);
+      event.data = { replaced: true };
+      expect(event.data).toEqual({ replaced: true });
+    });
+
     it('catches up in bounded batches across more events than one batch', async () => {
       const store = open(database.url, { subscriptionBatchSize: 100 });
       const big = stream('big');

@@ -52,6 +52,9 @@ const DEFAULTS = {
   pollWithoutListenerMs: 500,
 } satisfies PostgresEventStoreOptions;
 
+/** Pages at least this large are read ahead (see readAllOnce); subscriptions' batches are smaller. */
+const READ_AHEAD_MIN_PAGE = 2_000;
+
 /** int8 as a number: positions and counts stay far below 2^53. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -74,6 +77,7 @@ export class PostgresEventStore implements EventStore {
   private closing: Promise<void> | undefined;
   private failure: { error: unknown; since: Date } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private readAhead: { after: number; max: number; page: Promise<StoredEvent[]> } | undefined;
 
   /** `connectionString`: a `postgres://` URL (TLS and credentials through it); it is never logged. */
   constructor(connectionString: string, options: PostgresEventStoreOptions = {}) {
@@ -239,6 +243,7 @@ export class PostgresEventStore implements EventStore {
       await this.writer.drain();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
       clearTimeout(this.pollTimer);
+      await this.readAhead?.page.catch(() => undefined);
       await this.listener.stop();
       await this.pool.end();
     })();
@@ -251,8 +256,31 @@ export class PostgresEventStore implements EventStore {
    * Everything after `afterPosition`. Safe to read as "everything after my checkpoint" because
    * positions become visible in order (the append lock, docs/postgres.md): once a position is
    * visible, every smaller one that will ever exist is visible too.
+   *
+   * Read-ahead: a full page of a large read (replay, rebuild) starts the read of the next page at
+   * once, so the server and the connection work while the caller handles this one. The page read
+   * ahead is a prefix of the store like any other: if more commits meanwhile, the caller's next
+   * read after it picks them up.
    */
-  private readAllOnce(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
+  private async readAllOnce(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    const pending =
+      ahead && ahead.after === afterPosition && ahead.max === maxCount
+        ? ahead.page
+        : this.page(afterPosition, maxCount);
+    const events = await pending;
+    if (maxCount >= READ_AHEAD_MIN_PAGE && events.length === maxCount && !this.closing) {
+      const after = events[events.length - 1].position;
+      const page = this.page(after, maxCount);
+      // A failed read-ahead surfaces (and is retried) only if its page is asked for.
+      page.catch(() => undefined);
+      this.readAhead = { after, max: maxCount, page };
+    }
+    return events;
+  }
+
+  private page(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     return this.rows({
       name: 'omnichannel_read_all',
       text: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE position > $1 ORDER BY position LIMIT $2`,
