@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { StoredEvent } from '#event-store';
-import { ProjectionRunner, ReadModels } from '#read-models';
+import { DistributionQueries, ProjectionRunner, TimerQueries } from '#read-models';
 import { Clock } from '#clock';
 import { Distributor } from '#scheduling';
 import { SendCommand, TimerFiring } from '#scheduling';
@@ -23,14 +23,14 @@ const sendVia =
   providers: [
     {
       provide: TimerFiring,
-      inject: [CLOCK, ReadModels, ProjectionRunner, CommandBus],
-      useFactory: (clock: Clock, readModels: ReadModels, runner: ProjectionRunner, bus: CommandBus) =>
+      inject: [CLOCK, TimerQueries, ProjectionRunner, CommandBus],
+      useFactory: (clock: Clock, readModels: TimerQueries, runner: ProjectionRunner, bus: CommandBus) =>
         new TimerFiring(clock, readModels, runner, sendVia(bus), (error) => new Logger('Timers').warn(describe(error))),
     },
     {
       provide: Distributor,
-      inject: [CLOCK, ReadModels, CommandBus],
-      useFactory: (clock: Clock, readModels: ReadModels, bus: CommandBus) =>
+      inject: [CLOCK, DistributionQueries, CommandBus],
+      useFactory: (clock: Clock, readModels: DistributionQueries, bus: CommandBus) =>
         new Distributor(clock, readModels, sendVia(bus), (error) => new Logger('Distribution').debug(describe(error))),
     },
     TimeDriver,
