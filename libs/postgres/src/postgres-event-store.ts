@@ -158,9 +158,9 @@ export class PostgresEventStore implements EventStore {
       return { position: outcome.p, revisions: outcome.r };
     }
     if ('w' in outcome) {
-      const [streamId, , actual] = outcome.w;
-      const expected = requests.find((request) => request.streamId === streamId)?.expectedRevision ?? 'any';
-      throw new WrongExpectedRevisionError(streamId, expected, actual ?? 'no_stream');
+      const [streamId, expected, actual] = outcome.w;
+      const asked = expected === 'no_stream' || expected === 'any' ? expected : Number(expected);
+      throw new WrongExpectedRevisionError(streamId, asked, actual ?? 'no_stream');
     }
     const [state, message, constraint] = outcome.e;
     if (constraint === 'events_event_id') {
@@ -258,22 +258,23 @@ export class PostgresEventStore implements EventStore {
    * visible, every smaller one that will ever exist is visible too.
    *
    * Read-ahead: a full page of a large read (replay, rebuild) starts the read of the next page at
-   * once, so the server and the connection work while the caller handles this one. The page read
-   * ahead is a prefix of the store like any other: if more commits meanwhile, the caller's next
-   * read after it picks them up.
+   * once, so the server and the connection work while the caller handles this one. A page read
+   * ahead is served only if it came back full; a short one (the end of the store as it was then)
+   * is read again, so a read still sees every append acknowledged before it.
    */
   private async readAllOnce(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     const ahead = this.readAhead;
-    this.readAhead = undefined;
-    const pending =
-      ahead && ahead.after === afterPosition && ahead.max === maxCount
-        ? ahead.page
-        : this.page(afterPosition, maxCount);
-    const events = await pending;
+    let events: StoredEvent[] | undefined;
+    if (ahead && ahead.after === afterPosition && ahead.max === maxCount) {
+      this.readAhead = undefined;
+      const page = await ahead.page.catch(() => undefined);
+      if (page?.length === maxCount) events = page;
+    }
+    events ??= await this.page(afterPosition, maxCount);
     if (maxCount >= READ_AHEAD_MIN_PAGE && events.length === maxCount && !this.closing) {
       const after = events[events.length - 1].position;
       const page = this.page(after, maxCount);
-      // A failed read-ahead surfaces (and is retried) only if its page is asked for.
+      // A failed read-ahead is only dropped: the page is then read again when asked for.
       page.catch(() => undefined);
       this.readAhead = { after, max: maxCount, page };
     }
