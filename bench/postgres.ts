@@ -31,7 +31,8 @@ export async function postgresBench(): Promise<Record<string, unknown>> {
   const replayEvents = Number(process.env.BENCH_POSTGRES_REPLAY_EVENTS ?? 500_000);
   const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-  const embedded = await lifecycleOn({}, conversations);
+  // Empty is unset: an exported store variable must not move the embedded side onto a server.
+  const embedded = await lifecycleOn({ OMNICHANNEL_POSTGRES_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, conversations);
   const lifecycleDb = await createDatabase(serverUrl, 'bench_lifecycle');
   let postgres: Awaited<ReturnType<typeof lifecycleOn>> & { subscriberLagMs?: unknown };
   try {
@@ -44,7 +45,10 @@ export async function postgresBench(): Promise<Record<string, unknown>> {
         for (const event of batch) lags.push(now - Date.parse(event.recordedAt));
         deliveredUpTo = batch[batch.length - 1].position;
       });
-      postgres = await lifecycleOn({ OMNICHANNEL_POSTGRES_URL: lifecycleDb.url }, conversations);
+      postgres = await lifecycleOn(
+        { OMNICHANNEL_POSTGRES_URL: lifecycleDb.url, EVENTSTORE_CONNECTION_STRING: '' },
+        conversations,
+      );
       const last = await observer.headPosition();
       const deadline = Date.now() + 10_000;
       while (deliveredUpTo < last && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
