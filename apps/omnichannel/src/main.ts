@@ -6,6 +6,8 @@ import { readConfig } from './config';
 import { access } from './health/health.controller';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
+import { exitOnStartupFailure } from './process/startup-failure';
+import { stopWithParent } from './process/stop-with-parent';
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
@@ -17,10 +19,11 @@ async function bootstrap(): Promise<void> {
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port, config.host);
+  stopWithParent();
   const { authentication, listening, warning } = access(config);
   new Logger('Access').log(
     `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`,
   );
 }
 
-void bootstrap();
+bootstrap().catch(exitOnStartupFailure);

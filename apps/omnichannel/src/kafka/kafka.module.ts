@@ -12,7 +12,7 @@ import { EventStore } from '#event-store';
 import { KafkaBridge, SqliteCheckpointStore, sleep } from '#kafka';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
-import { CONFIG, EVENT_STORE } from '../engine/tokens';
+import { CONFIG, EVENT_STORE } from '../tokens';
 import { Readiness } from '../health/readiness';
 import { observeKafka } from '../observability/kafka-metrics';
 import { Metrics } from '../observability/metrics';
