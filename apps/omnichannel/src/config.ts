@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { AuthSettings, readAuthSettings } from './auth/auth-settings';
 
 /** Contract section 5: everything the service reads from its environment. */
@@ -10,6 +11,8 @@ export interface Config {
   /** /docs and /openapi.json: always without authentication, with it only when OMNICHANNEL_PUBLIC_API_DOCS=true. */
   serveApiDocs: boolean;
   dataDir: string;
+  /** OMNICHANNEL_INSTANCE_ID: names this process among several (logs, /health, the partition group); default host:pid. */
+  instanceId: string;
   eventStoreConnectionString?: string;
   kafkaBrokers?: string[];
   /** Set only when OMNICHANNEL_TEST_CLOCK=manual. */
@@ -46,6 +49,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     // Swagger serves them outside Nest routing, where the auth guard does not reach (docs/security.md).
     serveApiDocs: auth === undefined || env.OMNICHANNEL_PUBLIC_API_DOCS === 'true',
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
+    instanceId: env.OMNICHANNEL_INSTANCE_ID || `${hostname()}:${process.pid}`,
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     kafkaBrokers: env.KAFKA_BROKERS
       ? env.KAFKA_BROKERS.split(',')

@@ -2,13 +2,29 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { readConfig } from './config';
+import { Config, readConfig } from './config';
+import { DataDirLock, DataDirLockedError } from './engine/data-dir-lock';
 import { access } from './health/health.controller';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 
+/** Held for the life of the process (referenced here so it is never collected): the OS lets it go at exit. */
+let dataDirLock: DataDirLock;
+
+/** A second process on a held data directory stops here, with one line naming the holder. */
+const holdDataDir = (config: Config): DataDirLock => {
+  try {
+    return DataDirLock.acquire(config.dataDir, config.instanceId);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+};
+
 async function bootstrap(): Promise<void> {
   const config = readConfig();
+  dataDirLock = holdDataDir(config);
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
@@ -18,6 +34,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port, config.host);
   const { authentication, listening, warning } = access(config);
+  new Logger('Instance').log(`instance ${dataDirLock.holder.instanceId} holds ${config.dataDir}`);
   new Logger('Access').log(
     `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`,
   );
