@@ -6,7 +6,7 @@ const LIB = '^libs/[^/]+/src/';
 /** The libraries' layers as docs/architecture.md draws them, lowest first: each uses only lower layers. */
 const LAYERS = [
   ['domain', 'event-store', 'clock'],
-  ['event-envelope', 'eventstoredb'],
+  ['event-envelope', 'eventstoredb', 'postgres'],
   ['command-handling', 'read-models'],
   ['messaging', 'scheduling'],
   ['kafka'],

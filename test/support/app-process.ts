@@ -131,11 +131,12 @@ export class AppProcess {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnichannel-e2e-'));
     const port = options.port ?? (await freePort());
     const env = { ...(options.env ?? {}) };
-    // No Kafka, no EventStoreDB, no inherited test clock or authentication: the embedded store, as `npm start`
+    // No Kafka, no EventStoreDB or PostgreSQL, no inherited test clock or authentication: the embedded store, as `npm start`
     // runs it (a developer's shell may export the OMNICHANNEL_AUTH_* of docs/security.md).
     const {
       KAFKA_BROKERS: _k,
       EVENTSTORE_CONNECTION_STRING: _e,
+      OMNICHANNEL_POSTGRES_URL: _p,
       OMNICHANNEL_TEST_CLOCK: _c,
       OMNICHANNEL_TEST_CLOCK_START: _s,
       ...rest

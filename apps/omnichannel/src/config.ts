@@ -14,6 +14,8 @@ export interface Config {
   /** OMNICHANNEL_INSTANCE_ID: names this process among several (logs, /health, the partition group); default host:pid. */
   instanceId: string;
   eventStoreConnectionString?: string;
+  /** OMNICHANNEL_POSTGRES_URL and its tuning (docs/postgres.md); the URL is never logged. */
+  postgres?: PostgresSettings;
   kafkaBrokers?: string[];
   /** Set only when OMNICHANNEL_TEST_CLOCK=manual. */
   manualClockStart?: string;
@@ -21,6 +23,12 @@ export interface Config {
   logLevel: LogLevel;
   /** LOG_FORMAT: JSON lines, or pretty text for a person; unset: pretty only when stdout is a terminal. */
   logFormat?: 'json' | 'pretty';
+}
+
+export interface PostgresSettings {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,6 +59,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
     instanceId: env.OMNICHANNEL_INSTANCE_ID || `${hostname()}:${process.pid}`,
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    postgres: readPostgresSettings(env),
     kafkaBrokers: env.KAFKA_BROKERS
       ? env.KAFKA_BROKERS.split(',')
           .map((b) => b.trim())
@@ -60,6 +69,32 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: logLevel as LogLevel,
     logFormat,
   };
+};
+
+/** One shared store at a time: both URLs set is a mistake worth stopping for, not a silent choice. */
+const readPostgresSettings = (env: NodeJS.ProcessEnv): PostgresSettings | undefined => {
+  const url = env.OMNICHANNEL_POSTGRES_URL;
+  if (!url) return undefined;
+  if (env.EVENTSTORE_CONNECTION_STRING) {
+    throw new Error(
+      'set OMNICHANNEL_POSTGRES_URL or EVENTSTORE_CONNECTION_STRING, not both: they name two event stores',
+    );
+  }
+  // The value itself is never echoed: it may hold a password.
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('OMNICHANNEL_POSTGRES_URL must be a postgres:// URL');
+  return {
+    url,
+    poolSize: positiveInteger(env, 'OMNICHANNEL_POSTGRES_POOL_SIZE', 10),
+    statementTimeoutMs: positiveInteger(env, 'OMNICHANNEL_POSTGRES_STATEMENT_TIMEOUT_MS', 10_000),
+  };
+};
+
+const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const text = env[name];
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not '${text}'`);
+  return value;
 };
 
 /** The loopback interface every client on this machine, and only on this machine, can reach. */

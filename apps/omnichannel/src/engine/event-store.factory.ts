@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { EventStore, SqliteEventStore } from '#event-store';
+import { EventStore, EventStoreUnavailableError, SqliteEventStore } from '#event-store';
 import { EventStoreDbEventStore, UnsupportedServerError } from '#eventstoredb';
+import { PostgresEventStore } from '#postgres';
 import { Config } from '../config';
 
 /** How long start-up waits for the server's verdict before going on (every call asks again). */
@@ -12,6 +13,7 @@ const SERVER_CHECK_WAIT_MS = 10_000;
  * not reachable yet does not (its calls retry, /health reports it).
  */
 export const createEventStore = async (config: Config): Promise<EventStore> => {
+  if (config.postgres) return createPostgresStore(config.postgres);
   if (!config.eventStoreConnectionString) return new SqliteEventStore(config.dataDir);
   const store = new EventStoreDbEventStore(config.eventStoreConnectionString);
   const verdict = store.verifyServer().catch((error: unknown) => {
@@ -21,6 +23,27 @@ export const createEventStore = async (config: Config): Promise<EventStore> => {
   if (unsupported) {
     await store.close();
     throw unsupported;
+  }
+  return store;
+};
+
+/**
+ * PostgreSQL: the schema is created or migrated before the service goes on. A server not reachable
+ * yet does not stop the start (every call tries again, /health reports it); any other failure
+ * (a schema newer than this code, a refused login) does.
+ */
+const createPostgresStore = async (settings: NonNullable<Config['postgres']>): Promise<EventStore> => {
+  const store = new PostgresEventStore(settings.url, {
+    poolSize: settings.poolSize,
+    statementTimeoutMs: settings.statementTimeoutMs,
+  });
+  const verdict = store
+    .prepare()
+    .catch((error: unknown) => (error instanceof EventStoreUnavailableError ? undefined : error));
+  const failure = await Promise.race([verdict, delay(SERVER_CHECK_WAIT_MS, undefined, { ref: false })]);
+  if (failure) {
+    await store.close();
+    throw failure;
   }
   return store;
 };
