@@ -7,6 +7,7 @@ import { CheckpointStore } from './checkpoint-store';
 import { KafkaSecurity, MessagingLogger, SocketRegistry, createKafka } from './client';
 import { ConversationEventPublisher } from './conversation-event-publisher';
 import { DeadLetterWriter } from './dead-letter-writer';
+import { PartitionGroup, PartitionGroupOptions } from './partition-group';
 import { SerialProducer } from './serial-producer';
 import { TOPICS, ensureTopics, topicSpecs } from './topics';
 
@@ -25,6 +26,8 @@ export interface KafkaBridgeOptions {
   sessionTimeoutMs?: number;
   probeIntervalMs?: number;
   security?: KafkaSecurity;
+  /** Ownership of the work partitions through a consumer group (docs/instances.md). */
+  partitionGroup: Omit<PartitionGroupOptions, 'kafka' | 'logger'>;
 }
 
 export interface KafkaHealth {
@@ -40,6 +43,7 @@ export interface KafkaHealth {
 export class KafkaBridge {
   readonly gateway: ChannelEventGateway;
   readonly publisher: ConversationEventPublisher;
+  readonly partitions: PartitionGroup;
   private readonly kafka: Kafka;
   private readonly probe: BrokerProbe;
   private readonly dlqProducer: SerialProducer;
@@ -87,6 +91,7 @@ export class KafkaBridge {
       producer: this.outProducer,
       logger,
     });
+    this.partitions = new PartitionGroup({ ...options.partitionGroup, kafka: this.kafka, logger });
     this.gateway = new ChannelEventGateway({
       kafka: this.kafka,
       groupId: options.groupId,
@@ -112,7 +117,8 @@ export class KafkaBridge {
       const started = Date.now();
       this.abort.abort();
       await this.starting;
-      // Intake first, so no new command starts; then the publisher, then the producers.
+      // Partitions handed over and intake stopped first, so no new command starts; then the publisher, the producers.
+      await this.partitions.stop();
       await this.gateway.stop();
       await this.publisher.stop();
       await Promise.all([this.dlqProducer.stop(), this.outProducer.stop(), this.probe.stop()]);
@@ -134,6 +140,7 @@ export class KafkaBridge {
       this.probe.detail,
       this.started ? 'topics ready' : `starting${this.startError ? ` (${this.startError})` : ''}`,
       this.gateway.detail,
+      this.partitions.detail,
       `producers ${producers ? 'connected' : `not connected${this.outProducer.error ? `: ${this.outProducer.error}` : ''}`}`,
       `published up to position ${this.publisher.position}${this.publisher.error ? ` (failing: ${this.publisher.error})` : ''}`,
     ];
@@ -161,6 +168,7 @@ export class KafkaBridge {
       ))
     )
       return;
+    this.partitions.start();
     this.publisher.start();
     this.gateway.start();
     this.started = true;

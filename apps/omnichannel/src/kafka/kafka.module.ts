@@ -14,6 +14,7 @@ import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CONFIG, EVENT_STORE } from '../engine/tokens';
 import { Readiness } from '../health/readiness';
+import { InstanceOwnership } from '../instances/instance-ownership';
 import { observeKafka } from '../observability/kafka-metrics';
 import { Metrics } from '../observability/metrics';
 import { ShutdownHooks } from '../observability/shutdown-hooks';
@@ -40,6 +41,7 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly moduleRef: ModuleRef,
     private readonly metrics: Metrics,
     private readonly shutdown: ShutdownHooks,
+    private readonly instance: InstanceOwnership,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,11 +52,22 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
       checkpoints: new SqliteCheckpointStore(this.config.dataDir),
       execute: (command, cause) => this.bus.execute(new RunConversationCommand(command, cause)),
       logger: this.logger,
+      partitionGroup: {
+        groupId: settings.partitionGroupId,
+        instanceId: this.config.instanceId,
+        sessionTimeoutMs: settings.partitionSessionTimeoutMs,
+        onAssignment: (partitions) => this.instance.assign(partitions),
+        onRebalance: () => this.instance.rebalanced(),
+      },
     });
     this.bridge = bridge;
+    // A member whose heartbeats stopped (paused, cut off) acts as if it owned nothing before Kafka moves its share.
+    this.instance.ownership.guard(() => bridge.partitions.valid);
     // Readiness belongs to the root module; /health reports kafka unhealthy until it is connected.
     this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
     this.stopMetrics = observeKafka(this.metrics, bridge, { ...settings, store: this.store, logger: this.logger });
+    // SIGTERM: leave the partition group first, so the others take the partitions over while this one drains.
+    this.shutdown.onStopIntake(() => bridge.partitions.stop());
     this.shutdown.onStopIntake(() => bridge.gateway.stop());
     this.shutdown.onFlush((head) => this.outboxReached(bridge, head));
     const { ssl, sasl } = settings.security;

@@ -8,6 +8,7 @@ import { SendCommand, TimerFiring } from '#scheduling';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CLOCK, CONFIG } from '../engine/tokens';
+import { InstanceOwnership } from '../instances/instance-ownership';
 import { ShutdownHooks } from '../observability/shutdown-hooks';
 import { TimeDriver } from './time-driver';
 
@@ -23,15 +24,34 @@ const sendVia =
   providers: [
     {
       provide: TimerFiring,
-      inject: [CLOCK, ReadModels, ProjectionRunner, CommandBus],
-      useFactory: (clock: Clock, readModels: ReadModels, runner: ProjectionRunner, bus: CommandBus) =>
-        new TimerFiring(clock, readModels, runner, sendVia(bus), (error) => new Logger('Timers').warn(describe(error))),
+      inject: [CLOCK, ReadModels, ProjectionRunner, CommandBus, InstanceOwnership],
+      useFactory: (
+        clock: Clock,
+        readModels: ReadModels,
+        runner: ProjectionRunner,
+        bus: CommandBus,
+        instance: InstanceOwnership,
+      ) =>
+        new TimerFiring(
+          clock,
+          readModels,
+          runner,
+          sendVia(bus),
+          (error) => new Logger('Timers').warn(describe(error)),
+          instance.ownership,
+        ),
     },
     {
       provide: Distributor,
-      inject: [CLOCK, ReadModels, CommandBus],
-      useFactory: (clock: Clock, readModels: ReadModels, bus: CommandBus) =>
-        new Distributor(clock, readModels, sendVia(bus), (error) => new Logger('Distribution').debug(describe(error))),
+      inject: [CLOCK, ReadModels, CommandBus, InstanceOwnership],
+      useFactory: (clock: Clock, readModels: ReadModels, bus: CommandBus, instance: InstanceOwnership) =>
+        new Distributor(
+          clock,
+          readModels,
+          sendVia(bus),
+          (error) => new Logger('Distribution').debug(describe(error)),
+          instance.ownership,
+        ),
     },
     TimeDriver,
   ],
