@@ -13,6 +13,8 @@ if [ -z "${KAFKA_PORT:-}" ]; then
 fi
 
 npm run --silent build
+# The PostgreSQL event store's tests make their own databases on the machine's server: make sure it is up.
+bash infra/postgres/ensure-running.sh
 bash infra/kafka/start.sh
 trap 'bash infra/kafka/stop.sh --clean >/dev/null 2>&1 || true' EXIT
 export KAFKA_TEST_BROKERS="127.0.0.1:${KAFKA_PORT}"
