@@ -97,6 +97,10 @@ const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 };
 
+/** Several instances may run on this store (PostgreSQL or EventStoreDB); the embedded one is one process's. */
+export const sharedStore = (config: Config): boolean =>
+  config.postgres !== undefined || config.eventStoreConnectionString !== undefined;
+
 /** The loopback interface every client on this machine, and only on this machine, can reach. */
 export const LOOPBACK = '127.0.0.1';
 

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { Config, readConfig } from './config';
 import { DataDirLock, DataDirLockedError } from './engine/data-dir-lock';
 import { access } from './health/health.controller';
+import { SoleOwnerLock } from './instances/sole-owner-lock';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 
@@ -22,9 +23,26 @@ const holdDataDir = (config: Config): DataDirLock => {
   }
 };
 
+/** Without Kafka on a shared PostgreSQL store: this instance owns every partition, or does not start. */
+let soleOwner: SoleOwnerLock | undefined;
+
+const holdSoleOwnership = async ({ postgres, instanceId }: Config): Promise<SoleOwnerLock> => {
+  try {
+    return await SoleOwnerLock.acquire(postgres!.url, instanceId, (error) => {
+      // It cannot know whether another instance took the lock meanwhile: it stops rather than risk two owners.
+      process.stderr.write(`sole ownership lost (${error.message}): stopping\n`);
+      process.exit(1);
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+};
+
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   dataDirLock = holdDataDir(config);
+  if (config.postgres && !config.kafkaBrokers?.length) soleOwner = await holdSoleOwnership(config);
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
@@ -34,7 +52,10 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port, config.host);
   const { authentication, listening, warning } = access(config);
-  new Logger('Instance').log(`instance ${dataDirLock.holder.instanceId} holds ${config.dataDir}`);
+  new Logger('Instance').log(
+    `instance ${dataDirLock.holder.instanceId} holds ${config.dataDir}` +
+      (soleOwner ? '; owns every partition of the shared store (no Kafka to share them)' : ''),
+  );
   new Logger('Access').log(
     `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`,
   );

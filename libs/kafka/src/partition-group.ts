@@ -1,5 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { Backoff, describeError, sleep } from './backoff';
+import { CheckpointStore } from './checkpoint-store';
 import { MessagingLogger } from './client';
 import { TOPICS } from './topics';
 
@@ -23,6 +24,9 @@ export interface PartitionGroupOptions {
   /** Injected for tests. */
   now?: () => number;
 }
+
+/** The partition whose owner runs the outbox (one publisher keeps the store's order across every event). */
+export const OUTBOX_PARTITION = 0;
 
 /** Session 6 s (the broker's minimum, group.min.session.timeout.ms) and heartbeats every 500 ms: failover < 15 s. */
 export const PARTITION_GROUP_DEFAULTS = {
@@ -69,6 +73,37 @@ export class PartitionGroup {
 
   get detail(): string {
     return this.joined ? `member ${this.member} of ${this.options.groupId}` : `not in group ${this.options.groupId}`;
+  }
+
+  /**
+   * The outbox's checkpoint, for the instance that owns partition 0 (docs/instances.md): kept as the metadata of the
+   * group's committed offset of that partition. The coordinator accepts a commit only from a member of the current
+   * generation, so an owner that lost the partition cannot move the checkpoint behind its successor's back.
+   */
+  readonly checkpoints: CheckpointStore = {
+    load: () => this.loadCheckpoint(),
+    save: (_name, position) => this.saveCheckpoint(position),
+    close: () => undefined,
+  };
+
+  private async loadCheckpoint(): Promise<number | undefined> {
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      const [offsets] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.topic] });
+      const metadata = offsets?.partitions.find((p) => p.partition === OUTBOX_PARTITION)?.metadata;
+      return metadata ? Number(metadata) : undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async saveCheckpoint(position: number): Promise<void> {
+    // kafkajs skips a commit silently when its consumer is not running: that must not pass for a saved checkpoint.
+    if (!this.consumer || !this.valid) throw new Error('not a member of the partition group: checkpoint not saved');
+    await this.consumer.commitOffsets([
+      { topic: this.topic, partition: OUTBOX_PARTITION, offset: '0', metadata: String(position) },
+    ]);
   }
 
   /** Joins in the background and rejoins with a fresh consumer after a crash, until `stop`. */

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Ownership } from '#scheduling';
-import { Config } from '../config';
+import { Config, sharedStore } from '../config';
 import { CONFIG } from '../engine/tokens';
 import { Metrics } from '../observability/metrics';
 
 /**
- * This instance's share of the 64 work partitions (docs/instances.md). Alone (no KAFKA_BROKERS) it owns them all
- * from the start; with Kafka it owns none until the partition group assigns some, and follows every rebalance.
- * Counts what operators watch: partitions owned, rebalances, and time spent owning nothing while in service.
+ * This instance's share of the 64 work partitions (docs/instances.md). Alone (the embedded store, or no
+ * KAFKA_BROKERS) it owns them all from the start; on a shared store with Kafka it owns none until the partition
+ * group assigns some, and follows every rebalance. Counts what operators watch: partitions owned, rebalances, and
+ * time spent owning nothing while in service.
  */
 @Injectable()
 export class InstanceOwnership implements OnModuleInit {
@@ -21,7 +22,7 @@ export class InstanceOwnership implements OnModuleInit {
     @Inject(CONFIG) readonly config: Config,
     private readonly metrics: Metrics,
   ) {
-    const shared = Boolean(config.kafkaBrokers?.length);
+    const shared = Boolean(config.kafkaBrokers?.length) && sharedStore(config);
     this.ownership = shared ? new Ownership([]) : new Ownership();
     if (shared) this.unownedSince = Date.now();
   }
