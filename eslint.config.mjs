@@ -21,8 +21,9 @@ export default tseslint.config(
               message: "Import a library by its name ('#domain', '#event-store', ...), not by a path into it.",
             },
             {
-              regex: '^#[a-z-]+/(?!testing$)',
-              message: "A library has one entry point ('#name', and '#name/testing' for specs).",
+              regex: '^#[a-z-]+/(?!testing$|views$)',
+              message:
+                "A library has one entry point ('#name', and '#name/testing' for specs, '#name/views' for types alone).",
             },
           ],
         },

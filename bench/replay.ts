@@ -11,7 +11,7 @@ import {
   evolveConversation,
   streamOf,
 } from '#domain';
-import { Actor, AppendRequest, SqliteEventStore } from '#event-store';
+import { Actor, AppendRequest, EventStore, SqliteEventStore } from '#event-store';
 import { allProjections, openScratchReadModelDb, rebuild } from '#read-models';
 import { round } from './stats';
 
@@ -56,8 +56,8 @@ const lifecycle = (i: number, at: string): DomainEvent[] => {
   ];
 };
 
-/** Writes about `events` events straight into a fresh embedded store, in large atomic batches. */
-export const seed = async (store: SqliteEventStore, events: number): Promise<number> => {
+/** Writes about `events` events straight into a fresh store (embedded or PostgreSQL), in large atomic batches. */
+export const seed = async (store: EventStore, events: number): Promise<number> => {
   const actor: Actor = { kind: 'agent', id: 'seed' };
   const at = '2026-11-21T10:00:00.000Z';
   const setup: DomainEvent[] = Array.from({ length: AGENTS }, (_, a) =>

@@ -6,7 +6,9 @@ import { AppProcess, expectStatus, stopAndClean } from '../support/app-process';
 import { command, conversation, eventTypes, scenario, startConversation, units } from '../support/fixtures';
 
 /** The built service on PostgreSQL (OMNICHANNEL_POSTGRES_URL), through HTTP, as `npm start` runs it. */
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
+/** Start-up on a shared, loaded CI machine: the schema is created first, then the read models catch up. */
+const START_DEADLINE_MS = 60_000;
 
 describe('on a fresh PostgreSQL database', () => {
   let database: TestDatabase;
@@ -22,7 +24,10 @@ describe('on a fresh PostgreSQL database', () => {
   });
 
   it('runs a lifecycle, keeps its events in PostgreSQL, and rebuilds its read models from them', async () => {
-    const app = await AppProcess.start({ env: { OMNICHANNEL_POSTGRES_URL: database.url } });
+    const app = await AppProcess.start({
+      env: { OMNICHANNEL_POSTGRES_URL: database.url },
+      healthDeadlineMs: START_DEADLINE_MS,
+    });
     apps.push(app);
     const health = expectStatus(await app.get('/health'), 200);
     expect(health.components.eventStore).toEqual({ healthy: true });
@@ -54,7 +59,10 @@ describe('on a fresh PostgreSQL database', () => {
 
     // A second instance with empty read models catches up from the shared store.
     await app.stop();
-    const second = await AppProcess.start({ env: { OMNICHANNEL_POSTGRES_URL: database.url } });
+    const second = await AppProcess.start({
+      env: { OMNICHANNEL_POSTGRES_URL: database.url },
+      healthDeadlineMs: START_DEADLINE_MS,
+    });
     apps.push(second);
     expect(await conversation(second, conversationId, closed.position)).toMatchObject({ statusReason: 'closed' });
     expect(await eventTypes(second, conversationId, closed.position)).toContain('conversation.closed');
@@ -75,7 +83,10 @@ describe('when PostgreSQL goes away', () => {
   });
 
   it('answers 503 naming the store, reports it on /health, and recovers by itself', async () => {
-    app = await AppProcess.start({ env: { OMNICHANNEL_POSTGRES_URL: server!.url() } });
+    app = await AppProcess.start({
+      env: { OMNICHANNEL_POSTGRES_URL: server!.url() },
+      healthDeadlineMs: START_DEADLINE_MS,
+    });
     const s = await scenario(app, { workstream: { channel: 'live_chat' } });
     const [agent] = s.agentIds;
     const { conversationId } = await startConversation(app, s);

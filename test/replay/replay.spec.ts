@@ -6,8 +6,9 @@ import { promisify } from 'node:util';
 import { SqliteEventStore } from '#event-store';
 import {
   Db,
+  AgentQueries,
+  ConversationQueries,
   ProjectionRunner,
-  ReadModels,
   allProjections,
   compareReadModels,
   openReadModelDb,
@@ -37,7 +38,7 @@ describe(`replay (seed ${SEED})`, () => {
     await run.setUp();
     midPosition = await run.steps(6000);
     expect(await runner.waitFor(midPosition, 30_000)).toBe(true);
-    midState = snapshot(new ReadModels(live));
+    midState = snapshot(live);
     const end = await run.steps(6000);
     expect(await runner.waitFor(end, 30_000)).toBe(true);
     await runner.stop();
@@ -50,7 +51,7 @@ describe(`replay (seed ${SEED})`, () => {
   });
 
   it('ran a few thousand conversations', () => {
-    const conversations = new ReadModels(live).conversations({});
+    const conversations = new ConversationQueries(live).conversations({});
     expect(conversations.length).toBeGreaterThan(1000);
     expect(new Set(conversations.map((c) => c.statusReason)).size).toBeGreaterThanOrEqual(4);
   });
@@ -86,7 +87,7 @@ describe(`replay (seed ${SEED})`, () => {
     const rebuilt = openReadModelDb(scratch);
     try {
       await rebuild(store, rebuilt, allProjections, { until: (e) => e.position <= midPosition });
-      expect(snapshot(new ReadModels(rebuilt))).toEqual(midState);
+      expect(snapshot(rebuilt)).toEqual(midState);
     } finally {
       rebuilt.close();
       rmSync(scratch, { recursive: true, force: true });
@@ -127,7 +128,7 @@ describe(`replay (seed ${SEED})`, () => {
   });
 });
 
-const snapshot = (readModels: ReadModels) => ({
-  conversations: readModels.conversations({}),
-  agents: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((id) => readModels.capacity(id)),
+const snapshot = (db: Db) => ({
+  conversations: new ConversationQueries(db).conversations({}),
+  agents: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((id) => new AgentQueries(db).capacity(id)),
 });

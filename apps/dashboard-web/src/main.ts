@@ -1,6 +1,16 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import type {
+  AgentStatistics,
+  AuditEntry,
+  ConversationCounts,
+  ConversationView,
+  Page,
+  PresenceCounts,
+  QueueStatistics,
+  TranscriptMessage,
+} from '#read-models/views';
 
 /**
  * The supervisor's page: figures pushed by `GET /statistics/stream` (Server-Sent Events, read with fetch so that
@@ -9,72 +19,20 @@ import './styles.css';
  * the supervisor pastes a bearer token, kept for the browser tab (sessionStorage) and sent with every request.
  */
 
-// ---- what the service answers (README "Supervisor's live view") ----
+// ---- what the service answers (README "Supervisor's live view"): the read models' own view types ----
 
-interface QueueStatistics {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number | null;
-  estimatedWaitSeconds: number | null;
-  assigned: number;
-  abandoned: number;
-  averageSpeedToAnswerSeconds: number | null;
-  serviceLevel: number | null;
-}
+type Agent = AgentStatistics;
+type Conversation = ConversationView;
+type Message = TranscriptMessage;
 
+/** What each message of `GET /statistics/stream` carries. */
 interface Update {
   position: number;
   at: string;
   queues: QueueStatistics[];
-  conversations: { byStatusReason: Record<string, number>; activeNotAccepted: number };
-  agents: Record<string, number>;
+  conversations: ConversationCounts;
+  agents: PresenceCounts;
   changed: { conversationIds: string[]; agentIds: string[]; truncated: boolean };
-}
-
-interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
-
-interface Agent {
-  agentId: string;
-  name: string;
-  presence: string;
-  presenceSince: string;
-  totalUnits: number;
-  usedUnits: number;
-  holds: { conversationId: string; units: number; reason: string; until?: string }[];
-}
-
-interface Conversation {
-  id: string;
-  channel: string;
-  queueId: string;
-  statusReason: string;
-  accepted: boolean;
-  primaryAgentId?: string | null;
-  primaryExternalNumber?: string;
-  openedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
-interface AuditEntry {
-  position: number;
-  type: string;
-  at: string;
-  actor: { kind: string; id: string };
-  statusReason?: string;
-  data: Record<string, unknown>;
-}
-
-interface Message {
-  sender: string;
-  agentId: string | null;
-  text: string;
-  at: string;
 }
 
 // ---- small helpers ----
@@ -253,7 +211,7 @@ const renderCounts = (update: Update) => {
     tile('closed', 'closed', byStatusReason.closed ?? 0),
   );
   $('#presence-counts').replaceChildren(
-    ...['available', 'busy', 'away', 'offline'].map((p) => tile(p, p, update.agents[p] ?? 0)),
+    ...(['available', 'busy', 'away', 'offline'] as const).map((p) => tile(p, p, update.agents[p] ?? 0)),
   );
 };
 

@@ -21,35 +21,41 @@ export type EventRow = [
 ];
 
 /**
- * `data` and `metadata` are parsed on first access (subscribers skip most event types, and parsing
- * dominates read cost), as own enumerable accessors so spreading, JSON.stringify and deep equality
- * see plain properties. `rawData`, the stored JSON text, is not enumerable and is dropped once
- * `data` is assigned, as the port describes.
+ * A stored event read from PostgreSQL. `data` and `metadata` are parsed at once into plain own
+ * properties: measured here, an object with per-instance lazy accessors costs more to build than
+ * both parses (and replay parses every event anyway). `rawData`, the stored JSON text, is a
+ * prototype getter over private fields, so it is neither an own nor an enumerable property (a copy
+ * never carries it), and it is absent once `data` has been replaced, as the port describes.
  */
+class PostgresStoredEvent implements StoredEvent {
+  readonly #rawData: string;
+  readonly #parsedData: Record<string, unknown>;
+  streamId: string;
+  revision: number;
+  position: number;
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recordedAt: string;
+
+  constructor(row: EventRow) {
+    this.streamId = row[1];
+    this.revision = row[2];
+    this.position = row[0];
+    this.eventId = row[3];
+    this.type = row[4];
+    this.data = this.#parsedData = JSON.parse(row[5]) as Record<string, unknown>;
+    this.metadata = JSON.parse(row[6]) as EventMetadata;
+    this.recordedAt = row[7];
+    this.#rawData = row[5];
+  }
+
+  get rawData(): string | undefined {
+    return this.data === this.#parsedData ? this.#rawData : undefined;
+  }
+}
+
 export function toStoredEvent(row: EventRow): StoredEvent {
-  let data: Record<string, unknown> | undefined;
-  let metadata: EventMetadata | undefined;
-  let rawData: string | undefined = row[5];
-  const event: StoredEvent = {
-    streamId: row[1],
-    revision: row[2],
-    position: row[0],
-    eventId: row[3],
-    type: row[4],
-    get data(): Record<string, unknown> {
-      return (data ??= JSON.parse(row[5]) as Record<string, unknown>);
-    },
-    set data(value: Record<string, unknown>) {
-      data = value;
-      rawData = undefined;
-    },
-    get metadata(): EventMetadata {
-      return (metadata ??= JSON.parse(row[6]) as EventMetadata);
-    },
-    set metadata(value: EventMetadata) {
-      metadata = value;
-    },
-    recordedAt: row[7],
-  };
-  return Object.defineProperty(event, 'rawData', { get: () => rawData });
+  return new PostgresStoredEvent(row);
 }

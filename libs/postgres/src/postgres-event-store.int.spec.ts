@@ -193,6 +193,38 @@ describe('PostgresEventStore', () => {
       expect(event.rawData).toBeUndefined();
     });
 
+    it('returns events whose fields behave like plain properties', async () => {
+      const store = open();
+      const a = stream('a');
+      await store.append([{ streamId: a, expectedRevision: 'no_stream', events: [newEvent({ deep: { list: [1] } })] }]);
+
+      const [event] = await store.readStream(a);
+
+      expect({ ...event }.data).toEqual({ deep: { list: [1] } });
+      expect(JSON.parse(JSON.stringify(event))).toEqual({ ...event });
+      expect(structuredClone(event).metadata).toEqual(event.metadata);
+      expect(event.data).toBe(event.data);
+      event.data = { replaced: true };
+      expect(event.data).toEqual({ replaced: true });
+    });
+
+    it('pages a large read with read-ahead, and still sees an append made between two pages', async () => {
+      const store = open();
+      const big = stream('big');
+      const head = await store.headPosition();
+      const events = Array.from({ length: 4005 }, (_, n) => newEvent({ n }));
+      await store.append([{ streamId: big, expectedRevision: 'no_stream', events }]);
+
+      const first = await store.readAll(head, 2000);
+      const second = await store.readAll(first[1999].position, 2000);
+      const late = await store.append([{ streamId: big, expectedRevision: 4004, events: [newEvent({ n: 4005 })] }]);
+      const third = await store.readAll(second[1999].position, 2000);
+
+      const read = [...first, ...second, ...third].filter((event) => event.streamId === big);
+      expect(read.map((event) => event.data.n)).toEqual(Array.from({ length: 4006 }, (_, n) => n));
+      expect(third[third.length - 1].position).toBe(late.position);
+    });
+
     it('catches up in bounded batches across more events than one batch', async () => {
       const store = open(database.url, { subscriptionBatchSize: 100 });
       const big = stream('big');

@@ -52,6 +52,9 @@ const DEFAULTS = {
   pollWithoutListenerMs: 500,
 } satisfies PostgresEventStoreOptions;
 
+/** Pages at least this large are read ahead (see readAllOnce); subscriptions' batches are smaller. */
+const READ_AHEAD_MIN_PAGE = 2_000;
+
 /** int8 as a number: positions and counts stay far below 2^53. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -74,6 +77,7 @@ export class PostgresEventStore implements EventStore {
   private closing: Promise<void> | undefined;
   private failure: { error: unknown; since: Date } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private readAhead: { after: number; max: number; page: Promise<StoredEvent[]> } | undefined;
 
   /** `connectionString`: a `postgres://` URL (TLS and credentials through it); it is never logged. */
   constructor(connectionString: string, options: PostgresEventStoreOptions = {}) {
@@ -154,9 +158,9 @@ export class PostgresEventStore implements EventStore {
       return { position: outcome.p, revisions: outcome.r };
     }
     if ('w' in outcome) {
-      const [streamId, , actual] = outcome.w;
-      const expected = requests.find((request) => request.streamId === streamId)?.expectedRevision ?? 'any';
-      throw new WrongExpectedRevisionError(streamId, expected, actual ?? 'no_stream');
+      const [streamId, expected, actual] = outcome.w;
+      const asked = expected === 'no_stream' || expected === 'any' ? expected : Number(expected);
+      throw new WrongExpectedRevisionError(streamId, asked, actual ?? 'no_stream');
     }
     const [state, message, constraint] = outcome.e;
     if (constraint === 'events_event_id') {
@@ -239,6 +243,7 @@ export class PostgresEventStore implements EventStore {
       await this.writer.drain();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
       clearTimeout(this.pollTimer);
+      await this.readAhead?.page.catch(() => undefined);
       await this.listener.stop();
       await this.pool.end();
     })();
@@ -251,8 +256,32 @@ export class PostgresEventStore implements EventStore {
    * Everything after `afterPosition`. Safe to read as "everything after my checkpoint" because
    * positions become visible in order (the append lock, docs/postgres.md): once a position is
    * visible, every smaller one that will ever exist is visible too.
+   *
+   * Read-ahead: a full page of a large read (replay, rebuild) starts the read of the next page at
+   * once, so the server and the connection work while the caller handles this one. A page read
+   * ahead is served only if it came back full; a short one (the end of the store as it was then)
+   * is read again, so a read still sees every append acknowledged before it.
    */
-  private readAllOnce(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
+  private async readAllOnce(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
+    const ahead = this.readAhead;
+    let events: StoredEvent[] | undefined;
+    if (ahead && ahead.after === afterPosition && ahead.max === maxCount) {
+      this.readAhead = undefined;
+      const page = await ahead.page.catch(() => undefined);
+      if (page?.length === maxCount) events = page;
+    }
+    events ??= await this.page(afterPosition, maxCount);
+    if (maxCount >= READ_AHEAD_MIN_PAGE && events.length === maxCount && !this.closing) {
+      const after = events[events.length - 1].position;
+      const page = this.page(after, maxCount);
+      // A failed read-ahead is only dropped: the page is then read again when asked for.
+      page.catch(() => undefined);
+      this.readAhead = { after, max: maxCount, page };
+    }
+    return events;
+  }
+
+  private page(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     return this.rows({
       name: 'omnichannel_read_all',
       text: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE position > $1 ORDER BY position LIMIT $2`,

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { BatchHandler, EventStore } from '#event-store';
-import { allProjections } from './index';
+import { allProjections } from './read-models';
 import { ProjectionRunner } from './projection-runner';
 import { stored } from './testing';
 

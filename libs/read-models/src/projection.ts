@@ -1,3 +1,4 @@
+import { DomainEvent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from './database';
 
@@ -8,9 +9,26 @@ export interface ProjectionHandler {
   flush?(): void;
 }
 
+/** A stream family's every event type (`conversation.*`), or one event type the compiler knows. */
+export type EventTypePattern = DomainEvent['type'] | `${'conversation' | 'agent' | 'workstream' | 'queue'}.*`;
+
 /** A read model: its tables, and how stored events change them. */
 export interface Projection {
+  /** Its checkpoint's name: never renamed (a new name replays the whole store into it). */
   readonly name: string;
+  /** The event types it reads; its handler ignores every other one. */
+  readonly reads: readonly EventTypePattern[];
+  /** Its tables and each one's key: what a replay compares row by row. */
+  readonly tables: Readonly<Record<string, string>>;
   /** Creates the tables if missing; returns the handler bound to prepared statements. */
   open(db: Db): ProjectionHandler;
+}
+
+/** Queries over the read-model database: each prepares its statements once, on tables the projections created. */
+export type QueriesClass = new (db: Db) => object;
+
+/** One read model: its projection and the query classes its readers are given (one per kind of reader). */
+export interface ReadModel {
+  readonly projection: Projection;
+  readonly queries: readonly QueriesClass[];
 }

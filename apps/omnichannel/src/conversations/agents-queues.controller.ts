@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
-import { ReadModels } from '#read-models';
+import { AgentQueries, ConfigurationQueries, ConversationQueries } from '#read-models';
 import { ApiErrors, ApiPageQueries, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
 import { requireOwn } from '../auth/access';
 import { Principal } from '../auth/principal';
@@ -17,14 +17,18 @@ import { openWorkView } from './open-work';
 @Roles('agent', 'supervisor')
 @UseInterceptors(MinPositionInterceptor)
 export class AgentsAndQueuesController {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly agents: AgentQueries,
+    private readonly configuration: ConfigurationQueries,
+    private readonly conversations: ConversationQueries,
+  ) {}
 
   @Get('agents/:id/capacity')
   @ApiQuery200('the agent’s capacity and what holds it', CapacityView)
   @ApiErrors(404)
   capacity(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     requireOwn(principal, (self) => self === id, 'its own capacity');
-    const capacity = this.readModels.capacity(id);
+    const capacity = this.agents.capacity(id);
     if (!capacity) throw new NotFoundException(`agent '${id}' does not exist`);
     return capacity;
   }
@@ -42,14 +46,14 @@ export class AgentsAndQueuesController {
     @CurrentPrincipal() principal?: Principal,
   ) {
     const page = pageRequest(limit, cursor);
-    if (!this.readModels.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
+    if (!this.configuration.queueExists(id)) throw new NotFoundException(`queue '${id}' does not exist`);
     requireOwn(
       principal,
-      (self) => this.readModels.agent(self)?.queueIds.includes(id) === true,
+      (self) => this.agents.agent(self)?.queueIds.includes(id) === true,
       'the open work of queues it is a member of',
     );
-    const open = this.readModels.openWorkPage(id, page);
+    const open = this.conversations.openWorkPage(id, page);
     pageHeaders(request, response, open, page.limit);
-    return openWorkView(open.items, this.readModels.averageWait(id));
+    return openWorkView(open.items, this.conversations.averageWait(id));
   }
 }

@@ -17,7 +17,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
 import { Actor } from '#event-store';
-import { ReadModels } from '#read-models';
+import { AuditQueries, ConversationQueries, HolderQueries, TranscriptQueries } from '#read-models';
 import {
   ApiCommand,
   ApiErrors,
@@ -35,7 +35,6 @@ import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
 import { RunConversationCommand } from './conversation.commands';
-import { heldBy } from './held-by';
 
 /** URL command names (contract) to the domain's command names (spec). */
 const SIMPLE_COMMANDS = {
@@ -56,7 +55,10 @@ const SIMPLE_COMMANDS = {
 export class ConversationsController {
   constructor(
     private readonly bus: CommandBus,
-    private readonly readModels: ReadModels,
+    private readonly conversations: ConversationQueries,
+    private readonly audit: AuditQueries,
+    private readonly transcripts: TranscriptQueries,
+    private readonly holders: HolderQueries,
   ) {}
 
   @Post(':id/transfer')
@@ -139,7 +141,7 @@ export class ConversationsController {
       });
     }
     const page = pageRequest(limit, cursor);
-    const found = this.readModels.conversationsPage(
+    const found = this.conversations.conversationsPage(
       { statusReason: statusReason as StatusReason | undefined, queueId, agentId },
       page,
     );
@@ -161,7 +163,7 @@ export class ConversationsController {
   @ApiErrors(404)
   events(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     this.readable(id, principal);
-    return this.readModels.auditTrail(id);
+    return this.audit.auditTrail(id);
   }
 
   @Get(':id/transcript')
@@ -170,7 +172,7 @@ export class ConversationsController {
   @ApiErrors(404)
   transcript(@Param('id', new IdPipe('id')) id: string, @CurrentPrincipal() principal?: Principal) {
     this.readable(id, principal);
-    return this.readModels.transcript(id);
+    return this.transcripts.transcript(id);
   }
 
   private async run(command: ConversationCommand, actor: Actor) {
@@ -182,12 +184,8 @@ export class ConversationsController {
 
   /** The conversation, if it exists and the reader may see it (an agent: one it holds or held). */
   private readable(id: string, principal: Principal | undefined) {
-    const conversation = this.found(id, this.readModels.conversation(id));
-    requireOwn(
-      principal,
-      (agentId) => heldBy(this.readModels.auditTrail(id), agentId),
-      'conversations it holds or held',
-    );
+    const conversation = this.found(id, this.conversations.conversation(id));
+    requireOwn(principal, (agentId) => this.holders.heldBy(id, agentId), 'conversations it holds or held');
     return conversation;
   }
 

@@ -1,6 +1,6 @@
 import { ManualClock } from '#clock';
 import { StoredEvent } from '#event-store';
-import { BatchListener, ProjectionRunner, Statistics } from '#read-models';
+import { AgentStatisticsQueries, BatchListener, ProjectionRunner, QueueStatisticsQueries } from '#read-models';
 import { LiveStatistics } from './live-statistics';
 
 /** The live stream's pacing: at once after a quiet spell, then at most one update a second; nothing for nobody. */
@@ -17,7 +17,8 @@ const setUp = () => {
   };
   const live = new LiveStatistics(
     runner as unknown as ProjectionRunner,
-    statistics as unknown as Statistics,
+    statistics as unknown as QueueStatisticsQueries,
+    statistics as unknown as AgentStatisticsQueries,
     new ManualClock('2026-11-21T10:00:00.000Z'),
   );
   live.onApplicationBootstrap();

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Observable } from 'rxjs';
 import { Clock } from '#clock';
 import { StoredEvent } from '#event-store';
-import { ProjectionRunner, Statistics } from '#read-models';
+import { AgentStatisticsQueries, ProjectionRunner, QueueStatisticsQueries } from '#read-models';
 import { CLOCK } from '../engine/tokens';
 
 /** At most one update a second, whatever the event rate. */
@@ -39,7 +39,8 @@ export class LiveStatistics implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly runner: ProjectionRunner,
-    private readonly statistics: Statistics,
+    private readonly statistics: QueueStatisticsQueries,
+    private readonly agentStatistics: AgentStatisticsQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -64,7 +65,7 @@ export class LiveStatistics implements OnApplicationBootstrap, OnApplicationShut
       at,
       queues: this.statistics.queues(at),
       conversations: this.statistics.conversationCounts(),
-      agents: this.statistics.presenceCounts(),
+      agents: this.agentStatistics.presenceCounts(),
       changed,
     };
   }

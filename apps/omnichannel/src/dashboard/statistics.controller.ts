@@ -11,7 +11,7 @@ import {
 import { Observable, map } from 'rxjs';
 import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
-import { MAX_PAGE, Statistics, StatusBucket } from '#read-models';
+import { AgentStatisticsQueries, MAX_PAGE, QueueStatisticsQueries, StatusBucket } from '#read-models';
 import { Roles } from '../auth/roles.decorator';
 import { CLOCK } from '../engine/tokens';
 import { IdPipe } from '../http/id.pipe';
@@ -32,7 +32,8 @@ const RECONNECT_MS = 1000;
 @UseInterceptors(MinPositionInterceptor)
 export class StatisticsController {
   constructor(
-    private readonly statistics: Statistics,
+    private readonly statistics: QueueStatisticsQueries,
+    private readonly agentStatistics: AgentStatisticsQueries,
     private readonly live: LiveStatistics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -65,8 +66,12 @@ export class StatisticsController {
     const at = this.clock.now();
     return {
       at,
-      byPresence: this.statistics.presenceCounts(),
-      ...this.statistics.agents(at, { presence: presence as Presence | undefined, limit: pageSize(limit), cursor }),
+      byPresence: this.agentStatistics.presenceCounts(),
+      ...this.agentStatistics.agents(at, {
+        presence: presence as Presence | undefined,
+        limit: pageSize(limit),
+        cursor,
+      }),
     };
   }
 

@@ -1,15 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigurationCommands, ConversationCommands, StreamCache } from '#command-handling';
 import { EventStore } from '#event-store';
-import {
-  Db,
-  OperationalStats,
-  ProjectionRunner,
-  ReadModels,
-  Statistics,
-  allProjections,
-  openReadModelDb,
-} from '#read-models';
+import { Db, ProjectionRunner, allProjections, allQueries, openReadModelDb } from '#read-models';
 import { Clock, ManualClock, SystemClock } from '#clock';
 import { Config } from '../config';
 import { meteredEventStore } from '../observability/metered-event-store';
@@ -53,13 +45,11 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
       useFactory: (db: Db, store: EventStore) => new ProjectionRunner(db, store, allProjections),
     },
     // Queries prepare statements on the tables the runner's projections create: the runner comes first.
-    { provide: ReadModels, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new ReadModels(db) },
-    {
-      provide: OperationalStats,
+    ...allQueries.map((Queries) => ({
+      provide: Queries,
       inject: [READ_MODEL_DB, ProjectionRunner],
-      useFactory: (db: Db) => new OperationalStats(db),
-    },
-    { provide: Statistics, inject: [READ_MODEL_DB, ProjectionRunner], useFactory: (db: Db) => new Statistics(db) },
+      useFactory: (db: Db) => new Queries(db),
+    })),
   ],
   exports: [
     EVENT_STORE,
@@ -68,9 +58,7 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
     ConversationCommands,
     ConfigurationCommands,
     ProjectionRunner,
-    ReadModels,
-    OperationalStats,
-    Statistics,
+    ...allQueries,
   ],
 })
 export class EngineModule implements OnApplicationShutdown {

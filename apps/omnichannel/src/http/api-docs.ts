@@ -1,10 +1,12 @@
 import { Type, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse } from '@nestjs/swagger';
-import { CHANNELS, PRESENCES, STATUS_REASONS } from '#domain';
+import { CHANNELS, Channel, PRESENCES, STATUS_REASONS, StatusReason } from '#domain';
+import type * as Views from '#read-models/views';
 
 /**
  * The answers' shapes for the OpenAPI description (contract section 3). Request bodies need none: their
- * schemas are generated from the class-validator DTOs (openapi.ts).
+ * schemas are generated from the class-validator DTOs (openapi.ts). Each answer from a read model implements
+ * that model's view type, so a field renamed there fails the build here.
  */
 
 export class ErrorBody {
@@ -41,14 +43,14 @@ export class PresenceResult {
   @ApiProperty() position!: number;
 }
 
-export class ConversationView {
+export class ConversationView implements Views.ConversationView {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
   @ApiProperty() workstreamId!: string;
   @ApiProperty() queueId!: string;
   @ApiProperty() customerId!: string;
-  @ApiProperty({ enum: ['open', 'closed'] }) state!: string;
-  @ApiProperty({ enum: STATUS_REASONS }) statusReason!: string;
+  @ApiProperty({ enum: ['open', 'closed'] }) state!: 'open' | 'closed';
+  @ApiProperty({ enum: STATUS_REASONS }) statusReason!: StatusReason;
   @ApiPropertyOptional({ nullable: true, type: String }) primaryAgentId?: string | null;
   @ApiPropertyOptional({ description: 'instead of primaryAgentId after a transfer to an external number' })
   primaryExternalNumber?: string;
@@ -58,14 +60,14 @@ export class ConversationView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt!: string | null;
 }
 
-export class OpenConversationView extends ConversationView {
+export class OpenConversationView extends ConversationView implements Views.OpenConversationView {
   @ApiProperty({ format: 'date-time' }) queuedAt!: string;
   @ApiPropertyOptional({ description: '1 for the next in line (not for persistent chat)' }) position?: number;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'live chat only; null before any wait is known' })
   estimatedWaitSeconds?: number | null;
 }
 
-export class AuditEntry {
+export class AuditEntry implements Views.AuditEntry {
   @ApiProperty() position!: number;
   @ApiProperty() eventId!: string;
   @ApiProperty() streamId!: string;
@@ -75,26 +77,29 @@ export class AuditEntry {
   @ApiProperty({ example: { kind: 'agent', id: 'agent-1' } }) actor!: { kind: string; id: string };
   @ApiPropertyOptional({ description: 'the channel event that caused it' }) causationId?: string;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'when it took effect (the clock of the command that decided it)' })
+  at!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiPropertyOptional({ enum: STATUS_REASONS }) statusReason?: string;
+  @ApiPropertyOptional({ enum: STATUS_REASONS }) statusReason?: StatusReason;
+  @ApiProperty({ description: 'version of the event’s data shape' }) schemaVersion!: number;
 }
 
-export class TranscriptMessage {
+export class TranscriptMessage implements Views.TranscriptMessage {
   @ApiProperty() position!: number;
-  @ApiProperty({ enum: ['customer', 'agent'] }) sender!: string;
+  @ApiProperty({ enum: ['customer', 'agent'] }) sender!: 'customer' | 'agent';
   @ApiProperty({ nullable: true, type: String }) agentId!: string | null;
   @ApiProperty() text!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
-export class CapacityHold {
+export class CapacityHold implements Views.CapacityHoldView {
   @ApiProperty() conversationId!: string;
   @ApiProperty() units!: number;
-  @ApiProperty({ enum: ['active', 'wrap_up'] }) reason!: string;
+  @ApiProperty({ enum: ['active', 'wrap_up'] }) reason!: 'active' | 'wrap_up';
   @ApiPropertyOptional({ format: 'date-time' }) until?: string;
 }
 
-export class CapacityView {
+export class CapacityView implements Views.CapacityView {
   @ApiProperty() agentId!: string;
   @ApiProperty() totalUnits!: number;
   @ApiProperty() usedUnits!: number;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '#event-store';
 import {
-  ReadModels,
+  AuditQueries,
+  ConversationQueries,
   allProjections,
   capacityView,
   compareReadModels,
@@ -26,21 +27,21 @@ async function main(): Promise<void> {
   try {
     if (options.conversation || options.until) {
       const progress = await rebuild(store, db, allProjections, { until: options.until });
-      const readModels = new ReadModels(db);
+      const conversations = new ConversationQueries(db);
       if (options.conversation) {
-        const history = readModels.auditTrail(options.conversation);
+        const history = new AuditQueries(db).auditTrail(options.conversation);
         if (history.length === 0)
           throw new Error(
             `conversation '${options.conversation}' has no events${options.untilLabel ? ` up to ${options.untilLabel}` : ''}`,
           );
-        print(options.json, { conversation: readModels.conversation(options.conversation), history }, () =>
+        print(options.json, { conversation: conversations.conversation(options.conversation), history }, () =>
           history.map(describeEvent).join('\n'),
         );
       } else {
         const state = {
           asOf: options.untilLabel,
           position: progress.position,
-          conversations: readModels.conversations({}),
+          conversations: conversations.conversations({}),
           agents: agentsOf(db),
         };
         print(options.json, state, () => JSON.stringify(state, null, 2));

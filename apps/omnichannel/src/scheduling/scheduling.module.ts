@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { StoredEvent } from '#event-store';
-import { ProjectionRunner, ReadModels } from '#read-models';
+import { DistributionQueries, ProjectionRunner, TimerQueries } from '#read-models';
 import { Clock } from '#clock';
 import { Distributor } from '#scheduling';
 import { SendCommand, TimerFiring } from '#scheduling';
@@ -24,10 +24,10 @@ const sendVia =
   providers: [
     {
       provide: TimerFiring,
-      inject: [CLOCK, ReadModels, ProjectionRunner, CommandBus, InstanceOwnership],
+      inject: [CLOCK, TimerQueries, ProjectionRunner, CommandBus, InstanceOwnership],
       useFactory: (
         clock: Clock,
-        readModels: ReadModels,
+        readModels: TimerQueries,
         runner: ProjectionRunner,
         bus: CommandBus,
         instance: InstanceOwnership,
@@ -43,8 +43,8 @@ const sendVia =
     },
     {
       provide: Distributor,
-      inject: [CLOCK, ReadModels, CommandBus, InstanceOwnership],
-      useFactory: (clock: Clock, readModels: ReadModels, bus: CommandBus, instance: InstanceOwnership) =>
+      inject: [CLOCK, DistributionQueries, CommandBus, InstanceOwnership],
+      useFactory: (clock: Clock, readModels: DistributionQueries, bus: CommandBus, instance: InstanceOwnership) =>
         new Distributor(
           clock,
           readModels,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProjectionRunner, ReadModels } from '#read-models';
+import { ProjectionRunner, TimerQueries } from '#read-models';
 import { Clock, ManualClock } from '#clock';
 import { Distributor } from '#scheduling';
 import { TimerFiring } from '#scheduling';
@@ -19,7 +19,7 @@ export class TimeDriver {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly timers: TimerFiring,
     private readonly distributor: Distributor,
-    private readonly readModels: ReadModels,
+    private readonly readModels: TimerQueries,
     private readonly runner: ProjectionRunner,
   ) {}
 

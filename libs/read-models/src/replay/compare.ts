@@ -1,23 +1,8 @@
 import { Db } from '../database';
+import { allProjections } from '../read-models';
 
-/** Every read-model table and its key: what replay compares. Checkpoints are bookkeeping, not read models. */
-const TABLES: Record<string, string> = {
-  conversations: 'id',
-  timers: 'conversation_id, kind',
-  queue_waits: 'queue_id, position',
-  agents: 'id',
-  messages: 'position',
-  audit: 'position',
-  workstreams: 'id',
-  queues: 'id',
-  stat_conversations: 'id',
-  stat_status_counts: 'status',
-  stat_queue_waiting: 'queue_id',
-  stat_answers: 'position',
-  stat_abandons: 'position',
-  stat_queue_minutes: 'queue_id, minute',
-  stat_agents: 'agent_id',
-};
+/** Every read-model table and its key, as the projections declare them: what replay compares. */
+const TABLES: [table: string, key: string][] = allProjections.flatMap((p) => Object.entries(p.tables));
 
 export interface Difference {
   table: string;
@@ -29,7 +14,7 @@ export interface Difference {
 /** Row-by-row comparison of two read-model databases; returns at most `limit` differences. */
 export const compareReadModels = (live: Db, rebuilt: Db, limit = 20): Difference[] => {
   const differences: Difference[] = [];
-  for (const [table, key] of Object.entries(TABLES)) {
+  for (const [table, key] of TABLES) {
     const rows = (db: Db) =>
       new Map(
         (db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all() as Record<string, unknown>[]).map((row) => [

@@ -7,10 +7,17 @@ import { ConversationEvent, ConversationState, DomainEvent, evolveConversation, 
 import { T0, Unstamped } from '#domain/testing';
 import { toNewEvent } from '#event-envelope';
 import { Actor, StoredEvent } from '#event-store';
-import { allProjections } from '../index';
+import { AgentQueries } from '../agents';
+import { AuditQueries } from '../audit';
+import { ConfigurationQueries } from '../configuration';
+import { ConversationQueries, TimerQueries } from '../conversations';
+import { Db } from '../database';
+import { DistributionQueries } from '../distribution-queries';
+import { HolderQueries } from '../holders';
 import { Projection } from '../projection';
 import { ProjectionSet } from '../projection-set';
-import { ReadModels } from '../queries';
+import { allProjections } from '../read-models';
+import { TranscriptQueries } from '../transcript';
 
 export const ACTOR: Actor = { kind: 'agent', id: 'a1' };
 
@@ -48,8 +55,39 @@ export const project = (projection: Projection, events: StoredEvent[], batchSize
   const set = new ProjectionSet(db, [projection]);
   for (let i = 0; i < events.length; i += batchSize) set.apply(events.slice(i, i + batchSize));
   return {
-    query: new ReadModels(db),
+    query: everyQuery(db),
     rows: (sql: string, ...params: unknown[]) => db.prepare(sql).all(...params),
     position: set.position,
   };
+};
+
+/** Every query method of the read models a spec reads, on one object (specs only: readers get one class each). */
+type Public<T> = Pick<T, keyof T>;
+export type EveryQuery = Public<ConversationQueries> &
+  Public<TimerQueries> &
+  Public<AgentQueries> &
+  Public<ConfigurationQueries> &
+  Public<TranscriptQueries> &
+  Public<AuditQueries> &
+  Public<HolderQueries> &
+  Public<DistributionQueries>;
+
+export const everyQuery = (db: Db): EveryQuery => {
+  const instances = [
+    ConversationQueries,
+    TimerQueries,
+    AgentQueries,
+    ConfigurationQueries,
+    TranscriptQueries,
+    AuditQueries,
+    HolderQueries,
+    DistributionQueries,
+  ].map((Queries) => new Queries(db));
+  const every: Record<string, unknown> = {};
+  for (const instance of instances) {
+    const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(instance)).filter((m) => m !== 'constructor');
+    for (const m of methods)
+      every[m] = (instance as unknown as Record<string, (...a: unknown[]) => unknown>)[m].bind(instance);
+  }
+  return every as EveryQuery;
 };

@@ -3,7 +3,7 @@
  * what it assumes while assignments are under way, and what it undoes when one fails.
  */
 import { ConversationCommand, ConversationState, DomainError } from '#domain';
-import { Queued, ReadModels } from '#read-models';
+import { DistributionReads, Queued } from '#read-models';
 import { ManualClock } from '#clock';
 import { Candidate } from '#domain';
 import { Distributor } from './distributor';
@@ -31,7 +31,7 @@ describe('a pass', () => {
       openPushConversation: (id: string) => open.get(id),
       signedInAgents: () => [agent('a1', 2), agent('a2', 2)],
       workstream: () => undefined,
-    } as unknown as ReadModels;
+    } as unknown as DistributionReads;
     const sent: string[] = [];
     let failC3 = true;
     const positions: Record<string, number> = { c1: 10, c2: 11, c3: 12 };
@@ -68,7 +68,7 @@ describe('a pass', () => {
       openPushConversation: (id: string) => open.get(id),
       signedInAgents: () => [agent('a1', 2), agent('a2', 2)],
       workstream: () => undefined,
-    } as unknown as ReadModels;
+    } as unknown as DistributionReads;
     const inFlight = new Map<string, number>();
     let most = 0;
     const releases: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import { Cause } from '#command-handling';
 import { AgentState, CandidateIndex, Routable, Workstream, isWithinOperatingHours, routable } from '#domain';
 import { StoredEvent } from '#event-store';
-import { Queued, ReadModels } from '#read-models';
+import { DistributionReads, Queued } from '#read-models';
 import { Clock } from '#clock';
 import { OWN_ALL, Ownership } from '../partitions/partitions';
 import type { SendCommand } from '../timers/timer-firing';
@@ -65,7 +65,7 @@ export class Distributor {
 
   constructor(
     private readonly clock: Clock,
-    private readonly readModels: ReadModels,
+    private readonly readModels: DistributionReads,
     private readonly send: SendCommand,
     private readonly onError: (error: unknown) => void,
     private readonly ownership: Ownership = OWN_ALL,

@@ -14,7 +14,8 @@ import {
   startEngine,
 } from '#command-handling/testing';
 import { workstream } from '#command-handling/testing';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import { Db, ProjectionRunner, allProjections, openReadModelDb } from '#read-models';
+import { everyQuery } from '#read-models/testing';
 import { Distributor } from '../distribution/distributor';
 import { TimerFiring } from '../timers/timer-firing';
 import { Ownership } from './partitions';
@@ -33,7 +34,7 @@ const startInstance = async (name: string): Promise<Instance> => {
   const db = openReadModelDb(join(engine.dir, name));
   const runner = new ProjectionRunner(db, engine.store, allProjections);
   await runner.start();
-  const readModels = new ReadModels(db);
+  const readModels = everyQuery(db);
   const send = (
     command: Parameters<TestEngine['commands']['execute']>[0],
     cause: Parameters<TestEngine['commands']['execute']>[1],

@@ -1,13 +1,14 @@
 /** The engine plus read models and a Distributor that sends `assign` on the common command path, for specs. */
 import { join } from 'node:path';
 import { TestEngine, startEngine } from '#command-handling/testing';
-import { Db, ProjectionRunner, ReadModels, allProjections, openReadModelDb } from '#read-models';
+import { Db, ProjectionRunner, allProjections, openReadModelDb } from '#read-models';
+import { EveryQuery, everyQuery } from '#read-models/testing';
 import { Distributor } from '../distribution/distributor';
 
 export interface DistributionEngine extends TestEngine {
   db: Db;
   runner: ProjectionRunner;
-  readModels: ReadModels;
+  readModels: EveryQuery;
   distributor: Distributor;
   /** What the distributor reported through onError (lost races). */
   distributionErrors: unknown[];
@@ -24,7 +25,7 @@ export const startDistributionEngine = async (start?: string): Promise<Distribut
   const db = openReadModelDb(join(engine.dir, 'read-models'));
   const runner = new ProjectionRunner(db, engine.store, allProjections);
   await runner.start();
-  const readModels = new ReadModels(db);
+  const readModels = everyQuery(db);
   const distributionErrors: unknown[] = [];
   const distributor = new Distributor(
     engine.clock,

@@ -1,5 +1,5 @@
 import { ConversationCommand } from '#domain';
-import { ProjectionRunner, ReadModels } from '#read-models';
+import { ProjectionRunner, TimerQueries } from '#read-models';
 import { TimerFiring } from './timer-firing';
 
 const NOW = '2026-11-23T10:00:00.000Z';
@@ -10,7 +10,7 @@ describe('TimerFiring', () => {
     const sent: ConversationCommand[] = [];
     const firing: TimerFiring = new TimerFiring(
       { now: () => NOW },
-      { dueTimers: () => due } as unknown as ReadModels,
+      { dueTimers: () => due } as unknown as TimerQueries,
       { position: 0, waitFor: async () => true } as unknown as ProjectionRunner,
       async (command) => {
         sent.push(command);

@@ -1,7 +1,7 @@
 import { ConversationCommandResult } from '#command-handling';
 import { Cause, TIMER_CAUSE } from '#command-handling';
 import { ConversationCommand } from '#domain';
-import { ProjectionRunner, ReadModels } from '#read-models';
+import { ProjectionRunner, TimerQueries } from '#read-models';
 import { Clock } from '#clock';
 import { OWN_ALL, Ownership } from '../partitions/partitions';
 
@@ -20,7 +20,7 @@ export class TimerFiring {
 
   constructor(
     private readonly clock: Clock,
-    private readonly readModels: ReadModels,
+    private readonly readModels: TimerQueries,
     private readonly runner: ProjectionRunner,
     private readonly send: SendCommand,
     private readonly onError: (error: unknown) => void,

@@ -1,0 +1,80 @@
+/** What each read model declares (the events it reads, its tables) is what it does. */
+import Database from 'better-sqlite3';
+import { DomainEvent } from '#domain';
+import {
+  Unstamped,
+  accepted,
+  agentWrote,
+  assigned,
+  available,
+  customerWrote,
+  ended,
+  held,
+  released,
+  requested,
+  transferredToAgent,
+  workstreamFor,
+} from '#domain/testing';
+import { StoredEvent } from '#event-store';
+import { EventTypePattern, Projection } from './projection';
+import { ProjectionSet } from './projection-set';
+import { allProjections } from './read-models';
+import { compareReadModels } from './replay/compare';
+import { stored } from './testing';
+
+const { id: _id, ...sms } = workstreamFor('sms');
+const HISTORY = stored([
+  { type: 'workstream.configured', data: { workstreamId: 'ws-sms', ...sms } },
+  { type: 'queue.configured', data: { queueId: 'q1', name: 'Sales' } },
+  ...available('a1'),
+  ...available('a2'),
+  requested('sms'),
+  assigned('a1'),
+  held('a1', 2),
+  accepted('a1'),
+  customerWrote(),
+  agentWrote('a1'),
+  transferredToAgent('a1', 'a2'),
+  released('a1', 2, 'transferred'),
+  held('a2', 2),
+  ended('a2'),
+] as Unstamped<DomainEvent>[]);
+
+const reads = (patterns: readonly EventTypePattern[], type: string) =>
+  patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : type === p));
+
+const projectedWith = (events: StoredEvent[]) => {
+  const db = new Database(':memory:');
+  new ProjectionSet(db, allProjections).apply(events);
+  return db;
+};
+
+/** One projection on `events`, the other projections' tables there and empty (replay compares them all). */
+const projectedBy = (projection: Projection, events: StoredEvent[]) => {
+  const db = new Database(':memory:');
+  for (const other of allProjections) if (other !== projection) other.open(db);
+  new ProjectionSet(db, [projection]).apply(events);
+  return db;
+};
+const rowCount = (db: Database.Database, tables: string[]) =>
+  tables.reduce((n, table) => n + (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
+
+it.each(allProjections.map((p) => [p.name, p] as const))('%s changes nothing on events it does not read', (_, p) => {
+  const everything = projectedBy(p, HISTORY);
+  expect(rowCount(everything, Object.keys(p.tables))).toBeGreaterThan(0);
+  const onlyItsOwn = projectedBy(
+    p,
+    HISTORY.filter((e) => reads(p.reads, e.type)),
+  );
+  expect(compareReadModels(everything, onlyItsOwn)).toEqual([]);
+});
+
+it('declares every table it creates, each in one read model (replay compares them all)', () => {
+  const db = projectedWith(HISTORY);
+  const created = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
+    .map((t) => t.name)
+    .filter((name) => name !== 'checkpoints');
+  const declared = allProjections.flatMap((p) => Object.keys(p.tables));
+  expect(declared.sort()).toEqual(created.sort());
+  expect(new Set(declared).size).toBe(declared.length);
+});
