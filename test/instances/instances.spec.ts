@@ -30,6 +30,9 @@ const routes: Scenario[] = [];
 /** Every conversation an instance acknowledged (202), with the position it answered. */
 const acknowledged = new Map<string, number>();
 let head = 0;
+/** A SIGSTOP'd instance still "runs" but never answers: clients (like a balancer's health check) leave it out. */
+const paused = new Set<AppProcess>();
+const live = () => apps.filter((a) => a.running && !paused.has(a));
 
 const env = (i: number) => ({
   OMNICHANNEL_POSTGRES_URL: db.url,
@@ -68,7 +71,7 @@ const settled = (live: AppProcess[], timeoutMs = 30_000) =>
 const anyInstance = async <T>(attempt: (app: AppProcess) => Promise<HttpResponse<T>>): Promise<HttpResponse<T>> => {
   let last: unknown;
   for (let round = 0; round < 20; round++)
-    for (const app of apps.filter((a) => a.running)) {
+    for (const app of live()) {
       try {
         const response = await attempt(app);
         if (response.status !== 503) return response;
@@ -86,7 +89,7 @@ const openConversation = async (): Promise<void> => {
   const route = routes[intake % routes.length];
   const app = apps[intake++ % apps.length];
   const id = uniqueId('conv');
-  const target = app.running ? app : apps.find((a) => a.running);
+  const target = live().includes(app) ? app : live()[0];
   if (!target) throw new Error('no instance is running');
   try {
     const { position } = await startConversation(target, route, id);
@@ -250,16 +253,15 @@ it('a rolling restart with SIGTERM, one at a time: no failed request, no lost wo
 }, 180_000);
 
 it('a paused instance resumed after its partitions moved does no harm', async () => {
-  const paused = apps[2];
-  process.kill(paused.pid!, 'SIGSTOP');
+  const stopped = apps[2];
+  process.kill(stopped.pid!, 'SIGSTOP');
+  paused.add(stopped);
   try {
-    await settled(
-      apps.filter((a) => a !== paused && a.running),
-      FAILOVER_BOUND_MS,
-    );
+    await settled(live(), FAILOVER_BOUND_MS);
     for (let i = 0; i < 3; i++) await openConversation();
   } finally {
-    process.kill(paused.pid!, 'SIGCONT');
+    process.kill(stopped.pid!, 'SIGCONT');
+    paused.delete(stopped);
   }
   await settled(apps, 30_000);
   for (let i = 0; i < 3; i++) await openConversation();

@@ -14,7 +14,7 @@ import {
   startEngine,
 } from '#command-handling/testing';
 import { workstream } from '#command-handling/testing';
-import { Db, ProjectionRunner, allProjections, openReadModelDb } from '#read-models';
+import { Db, ProjectionRunner, TimerQueries, allProjections, openReadModelDb } from '#read-models';
 import { everyQuery } from '#read-models/testing';
 import { Distributor } from '../distribution/distributor';
 import { TimerFiring } from '../timers/timer-firing';
@@ -46,7 +46,7 @@ const startInstance = async (name: string): Promise<Instance> => {
     (events) => distributor.observe(events),
     () => undefined,
   );
-  const timers = new TimerFiring(engine.clock, readModels, runner, send, () => undefined, ownsAll);
+  const timers = new TimerFiring(engine.clock, new TimerQueries(db), runner, send, () => undefined, ownsAll);
   return { db, runner, distributor, timers };
 };
 
