@@ -62,6 +62,15 @@ module.exports = {
       from: { path: '^(libs|apps)/', pathNot: ['\\.spec\\.ts$', '/testing/'] },
       to: { path: '/testing/' },
     },
+    {
+      name: 'app-rooms-never-reach-back-into-the-engine',
+      comment:
+        'The engine wires ports to adapters and uses the rooms below it (observability, health); no room imports it ' +
+        'back. The injection tokens they share live on the ground floor, apps/omnichannel/src/tokens.ts.',
+      severity: 'error',
+      from: { path: '^apps/omnichannel/src/[^/]+/', pathNot: '^apps/omnichannel/src/(engine|replay)/' },
+      to: { path: '^apps/omnichannel/src/engine/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -8,6 +8,7 @@ COPY tsconfig*.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY bench bench
+COPY infra/prune-dist.mjs infra/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

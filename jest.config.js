@@ -5,7 +5,8 @@
  */
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Each file compiled on its own (isolatedModules in tsconfig.base.json): fast; `npm run typecheck` checks types.
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The `#lib` names of package.json `imports`, resolved to the TypeScript sources.
   moduleNameMapper: {
@@ -16,6 +17,8 @@ const base = {
 
 module.exports = {
   testTimeout: 30000,
+  // After the usual list, the closing line `npm test` ends with (infra/jest-closing-line.cjs).
+  reporters: ['default', '<rootDir>/infra/jest-closing-line.cjs'],
   projects: [
     {
       ...base,

@@ -1,5 +1,6 @@
 // '#kafka' loads the channel-event DTOs, whose decorators need the metadata polyfill first.
 import 'reflect-metadata';
+import { parseArgs } from 'node:util';
 import { contentionBench } from './contention';
 import { kafkaBench } from './kafka';
 import { lifecycleBench } from './lifecycle';
@@ -14,7 +15,20 @@ import { scaleBench } from './scale';
  * the Kafka scenario uses KAFKA_BROKERS, or starts the local broker of infra/kafka (see bench/kafka.ts); the
  * PostgreSQL scenario makes its databases on BENCH_POSTGRES_URL or the machine's server (see bench/postgres.ts).
  */
+const USAGE = `usage: npm run bench [-- --help]
+  prints one JSON line per scenario: lifecycle, replay, kafka, scale (with contention)
+  BENCH_ONLY=lifecycle,replay,kafka,scale   run only these
+  BENCH_CONVERSATIONS (2000)                lifecycle: conversations
+  BENCH_REPLAY_EVENTS (1000000)             replay: events in the store
+  BENCH_SCALE_AGENTS, BENCH_SCALE_WAITING, BENCH_SCALE_SAMPLE, BENCH_SCALE_RATE, BENCH_SCALE_SECONDS
+                                            scale: smaller for a quick run (bench/scale.ts)
+  BENCH_CONTENTION_LIFECYCLES (2000)        scale: lifecycles beside a bare server
+  KAFKA_BROKERS                             kafka: this broker, else the local one of infra/kafka`;
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) return console.log(USAGE);
+
   const only = process.env.BENCH_ONLY?.split(',');
   const run = (name: string) => !only || only.includes(name);
   if (run('lifecycle'))

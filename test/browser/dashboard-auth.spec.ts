@@ -55,7 +55,7 @@ it('asks for a token, refuses one without the supervisor role, and shows live da
   expect(await page.locator('main').isHidden()).toBe(true);
 
   await signIn(await token({ roles: ['agent'], sub: 'a1' }));
-  await shows(page.locator('#signin-reason', { hasText: 'This token lacks the supervisor role' }));
+  await shows(page.locator('#signin-reason', { hasText: 'This token may not see this page' }));
   expect(await page.locator('main').isHidden()).toBe(true);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-sign-in.png') });

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './auth/auth.guard';
 import { ChannelEventsController } from './channel-events/channel-events.controller';
@@ -23,14 +22,12 @@ import { GracefulShutdown } from './observability/graceful-shutdown';
 import { loggerParams } from './observability/logging';
 import { MetricsController } from './observability/metrics.controller';
 import { ObservabilityModule } from './observability/observability.module';
+import { observedCqrsModule } from './observability/observed-command-bus';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import {
-  ChangePresenceHandler,
-  ConfigureAgentHandler,
-  ConfigureQueueHandler,
-  ConfigureWorkstreamHandler,
-} from './setup/setup.handlers';
+import { ConfigureQueueHandler, ConfigureWorkstreamHandler, RunAgentCommandHandler } from './setup/setup.handlers';
 import { SetupController } from './setup/setup.controller';
+import { SignOut } from './setup/sign-out';
+import { SupervisorController } from './supervisor/supervisor.controller';
 import { TestClockController } from './test-clock/test-clock.controller';
 
 @Module({})
@@ -41,7 +38,7 @@ export class AppModule {
       // Contract section 5: Kafka in and out only when KAFKA_BROKERS is set.
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        CqrsModule.forRoot(),
+        observedCqrsModule(),
         ObservabilityModule,
         EngineModule.forRoot(config),
         InstancesModule,
@@ -53,6 +50,7 @@ export class AppModule {
         SetupController,
         ConversationsController,
         AgentsAndQueuesController,
+        SupervisorController,
         ChannelEventsController,
         HealthController,
         LiveController,
@@ -73,8 +71,8 @@ export class AppModule {
         RunConversationCommandHandler,
         ConfigureWorkstreamHandler,
         ConfigureQueueHandler,
-        ConfigureAgentHandler,
-        ChangePresenceHandler,
+        RunAgentCommandHandler,
+        SignOut,
       ],
     };
   }

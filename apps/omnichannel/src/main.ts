@@ -8,6 +8,8 @@ import { access } from './health/health.controller';
 import { SoleOwnerLock } from './instances/sole-owner-lock';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
+import { exitOnStartupFailure } from './process/startup-failure';
+import { stopWithParent } from './process/stop-with-parent';
 
 /** Held for the life of the process (referenced here so it is never collected): the OS lets it go at exit. */
 let dataDirLock: DataDirLock;
@@ -51,6 +53,7 @@ async function bootstrap(): Promise<void> {
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port, config.host);
+  stopWithParent();
   const { authentication, listening, warning } = access(config);
   new Logger('Instance').log(
     `instance ${dataDirLock.holder.instanceId} holds ${config.dataDir}` +
@@ -61,4 +64,4 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+bootstrap().catch(exitOnStartupFailure);

@@ -11,7 +11,7 @@ import {
 } from '#domain';
 import { Actor, EventStore } from '#event-store';
 import { Clock } from '#clock';
-import { withRetries } from './conflicts';
+import { decideInTurn } from './command-path';
 import { toNewEvent } from '#event-envelope';
 import { StreamCache } from './stream-cache';
 
@@ -34,41 +34,46 @@ export class ConfigurationCommands {
     return this.write({ type: 'queue.configured', data: { queueId, name }, at: this.clock.now() }, actor);
   }
 
-  /** Agent commands are decided against the agent's stream, guarded by its revision like any other. */
+  /**
+   * Agent commands are decided against the agent's stream, guarded by its revision, on the path conversations'
+   * take (`decideInTurn`): the agent's lock taken inside the retries, handed over once the append is queued.
+   */
   agent(command: AgentCommand, actor: Actor): Promise<{ position: number; agent: AgentState }> {
     const streamId = streams.agent(command.agentId);
-    return this.cache.locks.serialise(
-      [streamId],
-      () => [streamId],
-      () => this.decideAgentCommand(command, actor, streamId),
+    return decideInTurn(
+      this.cache,
+      () =>
+        this.cache.locks.serialise(
+          [streamId],
+          () => [streamId],
+          (handOver) => this.decideAgentCommand(command, actor, streamId, handOver),
+        ),
+      () => `${command.type} for agent '${command.agentId}'`,
     );
   }
 
-  private decideAgentCommand(
+  private async decideAgentCommand(
     command: AgentCommand,
     actor: Actor,
     streamId: string,
+    handOver: () => void,
   ): Promise<{ position: number; agent: AgentState }> {
-    return withRetries(
-      async () => {
-        const loaded = await this.cache.load<AgentState, AgentEvent>(streamId, evolveAgent);
-        const events = decideAgent(command, loaded.state, this.clock.now());
-        // Through the cache, so a command that decided on an older revision of the agent cannot foresee past it.
-        const { position } = await this.cache.append(
-          this.store,
-          [
-            {
-              streamId,
-              expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
-              events: events.map((e) => toNewEvent(e, actor, {})),
-            },
-          ],
-          () => undefined,
-        );
-        return { position, agent: events.reduce(evolveAgent, loaded.state)! };
-      },
-      () => `${command.type} for agent '${command.agentId}'`,
+    const loaded = await this.cache.load<AgentState, AgentEvent>(streamId, evolveAgent);
+    const events = decideAgent(command, loaded.state, this.clock.now());
+    // Through the cache: the next command on this agent decides on the state this append leaves, and one decided
+    // on an older revision cannot foresee past it.
+    const { position } = await this.cache.append(
+      this.store,
+      [
+        {
+          streamId,
+          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+          events: events.map((e) => toNewEvent(e, actor, {})),
+        },
+      ],
+      handOver,
     );
+    return { position, agent: events.reduce(evolveAgent, loaded.state)! };
   }
 
   /** Configuration replaces the previous one whole: last writer wins, so no revision is expected. */

@@ -2,20 +2,21 @@ import {
   AgentEvent,
   AgentState,
   ConversationCommand,
-  ConversationEvent,
   ConversationState,
   Decided,
   Queue,
   QueueEvent,
   Workstream,
   WorkstreamEvent,
-  DomainError,
+  Folded,
+  agentsById,
   contextNeeds,
   decideConversation,
   evolveAgent,
   evolveConversation,
   evolveQueue,
   evolveWorkstream,
+  fold,
   overdueTimer,
   streamOf,
   streams,
@@ -23,6 +24,7 @@ import {
 import { Actor, AppendRequest, EventStore } from '#event-store';
 import { Clock } from '#clock';
 import { Cause, TIMER_CAUSE } from './cause';
+import { decideInTurn } from './command-path';
 import { withRetries } from './conflicts';
 import { toNewEvent } from '#event-envelope';
 import { LoadedStream, StreamCache } from './stream-cache';
@@ -61,24 +63,19 @@ export class ConversationCommands {
       ),
     ];
     for (;;) {
-      let result: ConversationCommandResult;
-      try {
-        result = await withRetries(
-          () => {
-            // The load that confirms the locks is the one the decision reads: nothing here writes in between.
-            let loaded: LoadedStream<ConversationState> | undefined;
-            return this.cache.locks.serialise(
-              touched(this.cache.peek<ConversationState>(conversationId)),
-              async () => touched((loaded = await this.cache.load(conversationId, evolveConversation)).state),
-              (handOver) => this.attempt(command, cause, handOver, loaded),
-            );
-          },
-          () => describe(command),
-        );
-      } catch (error) {
-        if (error instanceof DomainError && !(await this.cache.settled())) continue;
-        throw error;
-      }
+      const result = await decideInTurn(
+        this.cache,
+        () => {
+          // The load that confirms the locks is the one the decision reads: nothing here writes in between.
+          let loaded: LoadedStream<ConversationState> | undefined;
+          return this.cache.locks.serialise(
+            touched(this.cache.peek<ConversationState>(conversationId)),
+            async () => touched((loaded = await this.cache.load(conversationId, evolveConversation)).state),
+            (handOver) => this.attempt(command, cause, handOver, loaded),
+          );
+        },
+        () => describe(command),
+      );
       if (result.events.length > 0) return result;
       if (!(await this.cache.settled())) continue;
       const { lastPosition } = await this.cache.load(conversationId, evolveConversation);
@@ -117,11 +114,8 @@ export class ConversationCommands {
     const agents = await this.loadAgents(needs.agentIds);
     const workstream = needs.workstreamId ? await this.loadWorkstream(needs.workstreamId) : undefined;
     const queueIds = await this.existingQueues(needs.queueIds);
-    const decided = decideConversation(
-      command,
-      { conversation: s, agents: stateMap(agents), workstream, queueIds },
-      this.clock.now(),
-    );
+    const before: Folded = { conversation: s, agents: agentsById(agents.map(([, loaded]) => loaded.state)) };
+    const decided = decideConversation(command, { ...before, workstream, queueIds }, this.clock.now());
     if (decided.length === 0) {
       return {
         conversationId: command.conversationId,
@@ -130,9 +124,7 @@ export class ConversationCommands {
         events: [],
       };
     }
-    const after = decided
-      .filter((e): e is ConversationEvent => e.type.startsWith('conversation.'))
-      .reduce(evolveConversation, s);
+    const after = fold(decided, before).conversation;
     const actor = resolveActor(cause.actor, after!);
     const requests = appendRequests(
       decided,
@@ -175,9 +167,6 @@ export class ConversationCommands {
 }
 
 const describe = (command: ConversationCommand) => `${command.type} on conversation '${command.conversationId}'`;
-
-const stateMap = (agents: [string, LoadedStream<AgentState>][]): Map<string, AgentState> =>
-  new Map(agents.flatMap(([, loaded]) => (loaded.state ? [[loaded.state.id, loaded.state] as const] : [])));
 
 const resolveActor = (actor: Cause['actor'], s: ConversationState): Actor =>
   actor === 'customer' ? { kind: 'customer', id: s.customer.id } : actor;

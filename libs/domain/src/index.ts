@@ -6,6 +6,7 @@
  */
 export * from './shared/errors';
 export * from './shared/time';
+export * from './shared/supervisor';
 export * from './channel/channel';
 export * from './workstream/settings';
 export * from './workstream/events';
@@ -23,6 +24,7 @@ export * from './conversation/evolve';
 export * from './conversation/commands';
 export * from './conversation/decided';
 export * from './conversation/decide';
+export * from './conversation/fold';
 export * from './conversation/timers';
 export * from './distribution/choose-agent';
 export * from './streams';

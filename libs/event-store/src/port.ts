@@ -16,6 +16,8 @@ export type ActorKind = 'agent' | 'customer' | 'channel' | 'system';
 export interface Actor {
   kind: ActorKind;
   id: string;
+  /** `supervisor` when a supervisor ordered it (issue 21): the contract's kinds have none for them. */
+  role?: 'supervisor';
 }
 
 export interface EventMetadata {

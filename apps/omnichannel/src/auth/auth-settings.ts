@@ -1,6 +1,7 @@
-/** The roles a principal may hold (issue 11); a principal may hold several. */
-export const ROLES = ['agent', 'supervisor', 'admin', 'channel'] as const;
-export type Role = (typeof ROLES)[number];
+import { RolePermissions, readRolePermissions } from './permissions';
+
+export { ROLES } from './roles';
+export type { Role } from './roles';
 
 /** Where the keys that sign bearer tokens come from. */
 export type KeySource =
@@ -17,6 +18,8 @@ export interface AuthSettings {
   /** The claim holding the agent id an agent acts as. */
   agentIdClaim: string;
   clockSkewSeconds: number;
+  /** Which role grants which supervisor permission (OMNICHANNEL_ROLE_PERMISSIONS). */
+  rolePermissions: RolePermissions;
 }
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 3.2). */
@@ -53,6 +56,7 @@ export const readAuthSettings = (env: NodeJS.ProcessEnv): AuthSettings | undefin
     rolesClaim: env.OMNICHANNEL_AUTH_ROLES_CLAIM || 'roles',
     agentIdClaim: env.OMNICHANNEL_AUTH_AGENT_ID_CLAIM || 'sub',
     clockSkewSeconds: seconds(env, 'OMNICHANNEL_AUTH_CLOCK_SKEW_SECONDS', 30),
+    rolePermissions: readRolePermissions(env.OMNICHANNEL_ROLE_PERMISSIONS),
   };
 };
 

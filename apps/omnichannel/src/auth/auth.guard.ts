@@ -9,10 +9,12 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { Config } from '../config';
-import { CONFIG } from '../engine/tokens';
+import { CONFIG } from '../tokens';
 import { Role } from './auth-settings';
 import { Principal } from './principal';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { requirePermission } from './access';
+import { Permission } from './permissions';
+import { PERMISSION_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
 /**
@@ -46,6 +48,8 @@ export class AuthGuard implements CanActivate {
           : 'this endpoint is open to no role',
       );
     }
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
+    if (permission) requirePermission(principal, permission);
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { Role, ROLES } from './auth-settings';
+import { Permission } from './permissions';
 
 /** Who a verified bearer token says the caller is. */
 export interface Principal {
@@ -7,6 +8,8 @@ export interface Principal {
   /** The agent the caller acts as (the configured agent-id claim), when it has one. */
   agentId?: string;
   roles: ReadonlySet<Role>;
+  /** What the roles grant a supervisor to do (OMNICHANNEL_ROLE_PERMISSIONS). */
+  permissions: ReadonlySet<Permission>;
 }
 
 /** Roles from the claim: an array of strings, or one string separated by spaces or commas; unknown roles are ignored. */

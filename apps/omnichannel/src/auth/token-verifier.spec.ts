@@ -1,5 +1,6 @@
 import { KeyLike, SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { AuthSettings } from './auth-settings';
+import { DEFAULT_ROLE_PERMISSIONS } from './permissions';
 import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
 /** A configured public key (PEM), and the agent id read from a claim other than `sub`. */
@@ -26,6 +27,7 @@ describe('TokenVerifier with a public key', () => {
       rolesClaim: 'realm_access.roles',
       agentIdClaim: 'agent_id',
       clockSkewSeconds: 30,
+      rolePermissions: DEFAULT_ROLE_PERMISSIONS,
     };
     verifier = new TokenVerifier(settings);
   });
@@ -34,7 +36,7 @@ describe('TokenVerifier with a public key', () => {
     const principal = await verifier.principal(
       await sign(privateKey, { agent_id: 'a-42', realm_access: { roles: ['agent', 'offline_access'] } }),
     );
-    expect(principal).toEqual({ id: 'user-7', agentId: 'a-42', roles: new Set(['agent']) });
+    expect(principal).toEqual({ id: 'user-7', agentId: 'a-42', roles: new Set(['agent']), permissions: new Set() });
   });
 
   it('refuses a token signed by another key', async () => {

@@ -1,6 +1,7 @@
 import { createPublicKey, createSecretKey } from 'node:crypto';
 import { JWTPayload, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { AuthSettings } from './auth-settings';
+import { permissionsOf } from './permissions';
 import { Principal, claimAt, rolesFrom } from './principal';
 
 /** A token that does not prove who the caller is: answered 401 with this reason. */
@@ -50,10 +51,12 @@ export class TokenVerifier {
       throw new InvalidTokenError(reason(error));
     }
     const agentId = claimAt(payload, this.settings.agentIdClaim);
+    const roles = rolesFrom(claimAt(payload, this.settings.rolesClaim));
     return {
       id: payload.sub!,
       ...(typeof agentId === 'string' && agentId !== '' && { agentId }),
-      roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)),
+      roles,
+      permissions: permissionsOf(roles, this.settings.rolePermissions),
     };
   }
 }
@@ -70,6 +73,8 @@ const reason = (error: unknown): string => {
   if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature is invalid";
   if (error instanceof errors.JWKSNoMatchingKey) return 'the token is signed with an unknown key';
   if (error instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not accepted";
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return 'the token is not a well-formed JWT (three base64url parts, a JSON header and claims)';
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JOSEError)
     return `the token could not be verified (${error.code})`;
   return 'the token could not be verified';

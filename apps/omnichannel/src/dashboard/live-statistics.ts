@@ -3,7 +3,7 @@ import { Observable } from 'rxjs';
 import { Clock } from '#clock';
 import { StoredEvent } from '#event-store';
 import { AgentStatisticsQueries, ProjectionRunner, QueueStatisticsQueries } from '#read-models';
-import { CLOCK } from '../engine/tokens';
+import { CLOCK } from '../tokens';
 
 /** At most one update a second, whatever the event rate. */
 const MIN_INTERVAL_MS = 1000;

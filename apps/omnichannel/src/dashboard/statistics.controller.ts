@@ -12,8 +12,9 @@ import { Observable, map } from 'rxjs';
 import { Clock } from '#clock';
 import { PRESENCES, Presence, STATUS_REASONS } from '#domain';
 import { AgentStatisticsQueries, MAX_PAGE, QueueStatisticsQueries, StatusBucket } from '#read-models';
-import { Roles } from '../auth/roles.decorator';
-import { CLOCK } from '../engine/tokens';
+import { ROLES } from '../auth/auth-settings';
+import { NeedsPermission, Roles } from '../auth/roles.decorator';
+import { CLOCK } from '../tokens';
 import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { LiveStatistics } from './live-statistics';
@@ -25,10 +26,11 @@ const RECONNECT_MS = 1000;
 
 /**
  * The numbers behind the supervisor's page, for any dashboard (README "Supervisor's live view"). Its own
- * controller so that access to it can be restricted to supervisors as a whole.
+ * controller so that access to it can be restricted as a whole: to whoever holds the permission `monitor`.
  */
 @Controller()
-@Roles('supervisor')
+@Roles(...ROLES)
+@NeedsPermission('monitor')
 @UseInterceptors(MinPositionInterceptor)
 export class StatisticsController {
   constructor(

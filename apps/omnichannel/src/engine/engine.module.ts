@@ -7,7 +7,7 @@ import { Config } from '../config';
 import { meteredEventStore } from '../observability/metered-event-store';
 import { Metrics } from '../observability/metrics';
 import { createEventStore } from './event-store.factory';
-import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens';
+import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from '../tokens';
 
 /** Wires the ports to their adapters: the only place that knows which store and clock run. */
 @Global()

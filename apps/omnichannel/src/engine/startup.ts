@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { EventStore } from '#event-store';
 import { ProjectionRunner } from '#read-models';
 import { Readiness } from '../health/readiness';
-import { EVENT_STORE } from './tokens';
+import { EVENT_STORE } from '../tokens';
 
 /** Catches the read models up with the store in the background; /health answers 200 only after. */
 @Injectable()

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { ProjectionRunner } from '#read-models';
 import { Public } from '../auth/roles.decorator';
 import { Config } from '../config';
-import { CONFIG } from '../engine/tokens';
+import { CONFIG } from '../tokens';
 import { HealthBody } from '../http/api-docs';
 import { InstanceOwnership } from '../instances/instance-ownership';
 import { Readiness } from './readiness';

@@ -26,6 +26,23 @@ export class CommandResult {
   position!: number;
 }
 
+export class BulkItemResult {
+  @ApiProperty() conversationId!: string;
+  @ApiProperty({ description: 'the HTTP status the single action would have answered (200, 404, 409, ...)' })
+  status!: number;
+  @ApiPropertyOptional({
+    enum: STATUS_REASONS,
+    description: 'after the action (200), or the one that refused it (409)',
+  })
+  statusReason?: string;
+  @ApiPropertyOptional({ description: 'store position of the action’s last event (200)' }) position?: number;
+  @ApiPropertyOptional({ description: 'why it was refused' }) error?: string;
+}
+
+export class BulkResult {
+  @ApiProperty({ type: [BulkItemResult] }) results!: BulkItemResult[];
+}
+
 export class ChannelEventAccepted {
   @ApiPropertyOptional({ description: 'store position of the event’s effects' }) position?: number;
   @ApiPropertyOptional({ description: 'true when this eventId had been applied before (nothing written)' })
@@ -41,6 +58,11 @@ export class PresenceResult {
   @ApiProperty() agentId!: string;
   @ApiProperty({ enum: PRESENCES }) status!: string;
   @ApiProperty() position!: number;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'a supervisor signed the agent out: the active conversations disconnected (T7 then applies)',
+  })
+  disconnectedConversationIds?: string[];
 }
 
 export class ConversationView implements Views.ConversationView {
@@ -74,7 +96,11 @@ export class AuditEntry implements Views.AuditEntry {
   @ApiProperty() revision!: number;
   @ApiProperty() type!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-  @ApiProperty({ example: { kind: 'agent', id: 'agent-1' } }) actor!: { kind: string; id: string };
+  @ApiProperty({
+    example: { kind: 'agent', id: 'agent-1' },
+    description: 'who caused it; `role: "supervisor"` when a supervisor ordered it (then `data.supervisor` says why)',
+  })
+  actor!: { kind: string; id: string; role?: string };
   @ApiPropertyOptional({ description: 'the channel event that caused it' }) causationId?: string;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ format: 'date-time', description: 'when it took effect (the clock of the command that decided it)' })
@@ -119,7 +145,7 @@ export class HealthBody {
 
 const ERRORS = {
   400: 'invalid input: the field at fault and why',
-  403: 'an agent acting on a conversation that is not theirs',
+  403: 'an agent acting on a conversation that is not theirs, or a permission the token lacks (named)',
   404: 'unknown id',
   409: 'not allowed now: the message names the current status reason (or too many concurrent changes)',
   503: 'the event store is unreachable, the read models are behind X-Min-Position, or the service is stopping',

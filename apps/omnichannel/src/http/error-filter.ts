@@ -31,36 +31,40 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { statusCode, body } = this.describe(exception);
+    const { statusCode, body } = errorAnswer(exception, this.logger);
     response.status(statusCode).json({ statusCode, error: ERROR_NAMES[statusCode] ?? 'Error', ...body });
   }
-
-  private describe(exception: unknown): { statusCode: number; body: Record<string, unknown> } {
-    if (exception instanceof DomainError) {
-      const { message, statusReason, field } = exception;
-      return {
-        statusCode: DOMAIN_ERROR_STATUS[exception.kind],
-        body: { message, ...(statusReason && { statusReason }), ...(field && { field }) },
-      };
-    }
-    if (exception instanceof ConcurrencyConflictError) {
-      return { statusCode: HttpStatus.CONFLICT, body: { message: exception.message } };
-    }
-    if (exception instanceof EventStoreUnavailableError) {
-      return { statusCode: 503, body: { message: `the event store is unavailable: ${exception.message}` } };
-    }
-    if (exception instanceof HttpException) {
-      const response = exception.getResponse();
-      const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
-      const { statusCode: _code, error: _error, ...rest } = body;
-      return { statusCode: exception.getStatus(), body: rest };
-    }
-    // Errors from the HTTP layer itself (body too large, bad charset, aborted request) carry their 4xx status.
-    const status = (exception as { status?: unknown } | null)?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, body: { message: (exception as Error).message } };
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { statusCode: 500, body: { message: 'internal error' } };
-  }
 }
+
+/** The status and body an error answers with; shared with the bulk endpoint, which answers one per item. */
+export const errorAnswer = (
+  exception: unknown,
+  logger: Logger,
+): { statusCode: number; body: Record<string, unknown> & { message?: unknown } } => {
+  if (exception instanceof DomainError) {
+    const { message, statusReason, field } = exception;
+    return {
+      statusCode: DOMAIN_ERROR_STATUS[exception.kind],
+      body: { message, ...(statusReason && { statusReason }), ...(field && { field }) },
+    };
+  }
+  if (exception instanceof ConcurrencyConflictError) {
+    return { statusCode: HttpStatus.CONFLICT, body: { message: exception.message } };
+  }
+  if (exception instanceof EventStoreUnavailableError) {
+    return { statusCode: 503, body: { message: `the event store is unavailable: ${exception.message}` } };
+  }
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
+    const { statusCode: _code, error: _error, ...rest } = body;
+    return { statusCode: exception.getStatus(), body: rest };
+  }
+  // Errors from the HTTP layer itself (body too large, bad charset, aborted request) carry their 4xx status.
+  const status = (exception as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, body: { message: (exception as Error).message } };
+  }
+  logger.error(exception instanceof Error ? exception.stack : String(exception));
+  return { statusCode: 500, body: { message: 'internal error' } };
+};

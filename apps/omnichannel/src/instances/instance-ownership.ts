@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Ownership } from '#scheduling';
 import { Config, sharedStore } from '../config';
-import { CONFIG } from '../engine/tokens';
+import { CONFIG } from '../tokens';
 import { Metrics } from '../observability/metrics';
 
 /**

@@ -12,7 +12,7 @@ import { EventStore } from '#event-store';
 import { KafkaBridge, SqliteCheckpointStore, sleep } from '#kafka';
 import { Config, sharedStore } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
-import { CONFIG, EVENT_STORE } from '../engine/tokens';
+import { CONFIG, EVENT_STORE } from '../tokens';
 import { Readiness } from '../health/readiness';
 import { InstanceOwnership } from '../instances/instance-ownership';
 import { observeKafka } from '../observability/kafka-metrics';

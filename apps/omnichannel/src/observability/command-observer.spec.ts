@@ -1,16 +1,21 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { ModuleRef } from '@nestjs/core';
+import { CommandHandler } from '@nestjs/cqrs';
 import { PinoLogger } from 'nestjs-pino';
 import { ConcurrencyConflictError } from '#command-handling';
 import { DomainError } from '#domain';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CommandObserver } from './command-observer';
 import { Metrics } from './metrics';
+import { ObservedCommandBus } from './observed-command-bus';
 
 const pick = (conversationId: string) =>
   new RunConversationCommand({ type: 'pick', conversationId, agentId: 'a1' }, { actor: { kind: 'agent', id: 'a1' } });
 
-/** A bus whose handler is `handle`, observed; and what the observer logged and counted. */
+@CommandHandler(RunConversationCommand)
+class Handler {}
+
+/** The application's bus with `handle` as its handler; and what the observer logged and counted. */
 const observed = (handle: (command: object) => Promise<unknown>) => {
   const lines: { level: string; line: Record<string, unknown> }[] = [];
   const logger = Object.fromEntries(
@@ -18,8 +23,8 @@ const observed = (handle: (command: object) => Promise<unknown>) => {
   ) as unknown as PinoLogger;
   const metrics = new Metrics();
   const observer = new CommandObserver(metrics, logger);
-  const bus = { execute: handle } as unknown as CommandBus;
-  observer.observe(bus);
+  const bus = new ObservedCommandBus({} as ModuleRef, observer);
+  bus.register([{ metatype: Handler, instance: { execute: handle }, isDependencyTreeStatic: () => true } as never]);
   const count = async (labels: Record<string, string>) =>
     (await metrics.commands.get()).values
       .filter((v) => Object.entries(labels).every(([k, value]) => (v.labels as Record<string, unknown>)[k] === value))

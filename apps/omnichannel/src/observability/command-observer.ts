@@ -1,11 +1,11 @@
 import { HttpException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ConcurrencyConflictError, ConversationCommandResult } from '#command-handling';
 import { DomainError, isTimerCommand } from '#domain';
 import { EventStoreUnavailableError } from '#event-store';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { DOMAIN_ERROR_STATUS } from '../http/error-filter';
+import { RunAgentCommand } from '../setup/setup.commands';
 import { Metrics } from './metrics';
 import { InFlight } from './in-flight';
 
@@ -27,7 +27,10 @@ const subjectOf = (command: object): Subject => {
       conversation: command,
     };
   }
-  // Set-up commands (and any added later): the class name, and every id it carries.
+  if (command instanceof RunAgentCommand) {
+    return { command: command.command.type, ids: { agentId: command.command.agentId } };
+  }
+  // Configuration writes (and any command added later): the class name, and every id it carries.
   const name = command.constructor.name;
   const ids = Object.entries(command).filter(([key, value]) => key.endsWith('Id') && typeof value === 'string');
   return { command: name.charAt(0).toLowerCase() + name.slice(1), ids: Object.fromEntries(ids) };
@@ -53,9 +56,10 @@ const failureOf = (error: unknown): { outcome: Outcome; status: number } => {
 };
 
 /**
- * Every command, whoever sends it (HTTP, Kafka, timers, distribution), passes `CommandBus.execute`: it is
- * observed there, once — a log line with its conversation, outcome and store position, and its metrics. It is
- * also the gate a clean shutdown closes: afterwards new commands are refused (503) and those in flight finish.
+ * Every command, whoever sends it (HTTP, Kafka, timers, distribution), passes `CommandBus.execute`, which is
+ * `ObservedCommandBus`: it is observed there, once — a log line with its conversation, outcome and store
+ * position, and its metrics. It is also the gate a clean shutdown closes: afterwards new commands are refused
+ * (503) and those in flight finish.
  */
 @Injectable()
 export class CommandObserver {
@@ -66,19 +70,13 @@ export class CommandObserver {
     @InjectPinoLogger('Commands') private readonly logger: PinoLogger,
   ) {}
 
-  /** Replaces the bus's `execute` with one that goes through `run`; the handlers are untouched. */
-  observe(bus: CommandBus): void {
-    const execute = bus.execute.bind(bus);
-    bus.execute = ((command: object, context?: never) =>
-      this.run(command, () => execute(command as never, context))) as CommandBus['execute'];
-  }
-
   /** From now on new commands are refused; resolves once none is in flight, false after `timeoutMs`. */
   close(timeoutMs: number): Promise<boolean> {
     return this.inFlight.close(timeoutMs);
   }
 
-  private async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
+  /** Runs one command through `execute` (its handler), observed and behind the gate. */
+  async run<T>(command: object, execute: () => Promise<T>): Promise<T> {
     const subject = subjectOf(command);
     if (this.inFlight.closing) {
       const refusal = new ServiceUnavailableException('the service is shutting down: send the command again');

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '#clock';
 import { EventStore } from '#event-store';
 import { OperationalStats, ProjectionRunner } from '#read-models';
-import { CLOCK, EVENT_STORE } from '../engine/tokens';
+import { CLOCK, EVENT_STORE } from '../tokens';
 import { Readiness } from '../health/readiness';
 import { Metrics } from './metrics';
 

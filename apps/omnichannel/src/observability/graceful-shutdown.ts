@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EventStore } from '#event-store';
 import { ProjectionRunner } from '#read-models';
-import { EVENT_STORE } from '../engine/tokens';
+import { EVENT_STORE } from '../tokens';
 import { Readiness } from '../health/readiness';
 import { CommandObserver } from './command-observer';
 import { HttpObserver } from './http-observer';

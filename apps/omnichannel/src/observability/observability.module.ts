@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { CommandObserver } from './command-observer';
 import { HttpObserver } from './http-observer';
 import { Metrics } from './metrics';
@@ -11,8 +10,4 @@ import { ShutdownHooks } from './shutdown-hooks';
   providers: [Metrics, CommandObserver, HttpObserver, ShutdownHooks],
   exports: [Metrics, CommandObserver, HttpObserver, ShutdownHooks],
 })
-export class ObservabilityModule {
-  constructor(bus: CommandBus, observer: CommandObserver) {
-    observer.observe(bus);
-  }
-}
+export class ObservabilityModule {}

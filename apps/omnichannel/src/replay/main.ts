@@ -20,6 +20,7 @@ import { ReplayProgress } from './progress';
 /** `npm run replay`: the auditor's and operator's tool (README, "Replay, for audits"). */
 async function main(): Promise<void> {
   const options = parseReplayOptions(process.argv.slice(2));
+  if (options.help) return console.log(USAGE);
   const config = readConfig();
   const store = await createEventStore(config);
   const scratch = mkdtempSync(join(tmpdir(), 'omnichannel-replay-'));

@@ -7,8 +7,8 @@ import { Distributor } from '#scheduling';
 import { SendCommand, TimerFiring } from '#scheduling';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
-import { CLOCK, CONFIG } from '../engine/tokens';
 import { InstanceOwnership } from '../instances/instance-ownership';
+import { CLOCK, CONFIG } from '../tokens';
 import { ShutdownHooks } from '../observability/shutdown-hooks';
 import { TimeDriver } from './time-driver';
 

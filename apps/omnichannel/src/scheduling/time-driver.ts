@@ -3,7 +3,7 @@ import { ProjectionRunner, TimerQueries } from '#read-models';
 import { Clock, ManualClock } from '#clock';
 import { Distributor } from '#scheduling';
 import { TimerFiring } from '#scheduling';
-import { CLOCK } from '../engine/tokens';
+import { CLOCK } from '../tokens';
 
 export interface TickResult {
   fired: number;

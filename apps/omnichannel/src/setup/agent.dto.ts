@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PRESENCES, Presence } from '#domain';
 import { IsId } from '#messaging';
 
@@ -14,4 +14,7 @@ export class AgentDto {
 
 export class PresenceDto {
   @IsIn(PRESENCES) status!: Presence;
+  /** Without authentication: the supervisor who changes another agent's presence (signing them out). */
+  @IsOptional() @IsId() supervisorId?: string;
+  @IsOptional() @IsString() @Length(1, 500) reason?: string;
 }

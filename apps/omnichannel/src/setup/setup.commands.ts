@@ -1,8 +1,11 @@
 import { Command } from '@nestjs/cqrs';
-import { AgentState, Presence, WorkstreamSettings } from '#domain';
+import { AgentCommand, AgentState, WorkstreamSettings } from '#domain';
 import { Actor } from '#event-store';
 
-/** Operator set-up commands travel on the CQRS command bus like every other change. */
+/**
+ * Operator set-up commands travel on the CQRS command bus like every other change. A workstream's and a queue's
+ * configuration are plain writes (nothing is decided: the new version replaces the old), one class each.
+ */
 export class ConfigureWorkstream extends Command<number> {
   constructor(
     readonly workstreamId: string,
@@ -23,22 +26,13 @@ export class ConfigureQueue extends Command<number> {
   }
 }
 
-export class ConfigureAgent extends Command<{ position: number; agent: AgentState }> {
+/**
+ * An agent's configuration and presence: the domain's `AgentCommand` union in one bus command, decided by
+ * `decideAgent` on one path, as conversations' are.
+ */
+export class RunAgentCommand extends Command<{ position: number; agent: AgentState }> {
   constructor(
-    readonly agentId: string,
-    readonly name: string,
-    readonly capacityUnits: number,
-    readonly queueIds: string[],
-    readonly actor: Actor,
-  ) {
-    super();
-  }
-}
-
-export class ChangePresence extends Command<{ position: number; agent: AgentState }> {
-  constructor(
-    readonly agentId: string,
-    readonly status: Presence,
+    readonly command: AgentCommand,
     readonly actor: Actor,
   ) {
     super();

@@ -8,7 +8,8 @@ import { Principal } from '../auth/principal';
 import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
-import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
+import { ConfigureQueue, ConfigureWorkstream, RunAgentCommand } from './setup.commands';
+import { SignOut } from './sign-out';
 import { WorkstreamDto } from './workstream.dto';
 
 /** Set-up is the admin's; presence (listed with set-up in the contract) also an agent's own and a supervisor's. */
@@ -16,7 +17,10 @@ import { WorkstreamDto } from './workstream.dto';
 @Controller()
 @Roles('admin')
 export class SetupController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly signOut: SignOut,
+  ) {}
 
   @Put('workstreams/:id')
   @ApiOkResponse({ description: 'the workstream as configured (defaults filled in)', type: SetUpResult })
@@ -55,7 +59,16 @@ export class SetupController {
     @CurrentPrincipal() principal?: Principal,
   ) {
     const { position, agent } = await this.bus.execute(
-      new ConfigureAgent(id, body.name, body.capacityUnits, body.queueIds, operator(principal)),
+      new RunAgentCommand(
+        {
+          type: 'configureAgent',
+          agentId: id,
+          name: body.name,
+          capacityUnits: body.capacityUnits,
+          queueIds: body.queueIds,
+        },
+        operator(principal),
+      ),
     );
     return {
       id,
@@ -77,8 +90,18 @@ export class SetupController {
     @Body() body: PresenceDto,
     @CurrentPrincipal() principal?: Principal,
   ) {
-    const actor = presenceChanger(principal, id);
-    const { position, agent } = await this.bus.execute(new ChangePresence(id, body.status, actor));
-    return { agentId: id, status: agent.presence, position };
+    const { actor, supervisor } = presenceChanger(principal, id, body);
+    const { position, agent } = await this.bus.execute(
+      new RunAgentCommand(
+        { type: 'changePresence', agentId: id, status: body.status, ...(supervisor && { supervisor }) },
+        actor,
+      ),
+    );
+    if (!supervisor || agent.presence !== 'offline') return { agentId: id, status: agent.presence, position };
+    return {
+      agentId: id,
+      status: agent.presence,
+      ...(await this.signOut.conversationsOf(id, actor, supervisor, position)),
+    };
   }
 }

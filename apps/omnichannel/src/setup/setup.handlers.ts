@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConfigurationCommands } from '#command-handling';
-import { ChangePresence, ConfigureAgent, ConfigureQueue, ConfigureWorkstream } from './setup.commands';
+import { ConfigureQueue, ConfigureWorkstream, RunAgentCommand } from './setup.commands';
 
 @CommandHandler(ConfigureWorkstream)
 export class ConfigureWorkstreamHandler implements ICommandHandler<ConfigureWorkstream> {
@@ -18,18 +18,10 @@ export class ConfigureQueueHandler implements ICommandHandler<ConfigureQueue> {
   }
 }
 
-@CommandHandler(ConfigureAgent)
-export class ConfigureAgentHandler implements ICommandHandler<ConfigureAgent> {
+@CommandHandler(RunAgentCommand)
+export class RunAgentCommandHandler implements ICommandHandler<RunAgentCommand> {
   constructor(private readonly commands: ConfigurationCommands) {}
-  execute({ agentId, name, capacityUnits, queueIds, actor }: ConfigureAgent) {
-    return this.commands.agent({ type: 'configureAgent', agentId, name, capacityUnits, queueIds }, actor);
-  }
-}
-
-@CommandHandler(ChangePresence)
-export class ChangePresenceHandler implements ICommandHandler<ChangePresence> {
-  constructor(private readonly commands: ConfigurationCommands) {}
-  execute({ agentId, status, actor }: ChangePresence) {
-    return this.commands.agent({ type: 'changePresence', agentId, status }, actor);
+  execute({ command, actor }: RunAgentCommand) {
+    return this.commands.agent(command, actor);
   }
 }

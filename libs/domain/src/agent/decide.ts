@@ -9,8 +9,10 @@ export const decideAgent = (command: AgentCommand, state: AgentState | undefined
       const { agentId, name, capacityUnits, queueIds } = command;
       return [agentEvent('agent.configured', { agentId, name, capacityUnits, queueIds: [...new Set(queueIds)] }, now)];
     }
-    case 'changePresence':
+    case 'changePresence': {
       if (!state) throw notFound('agent', command.agentId);
-      return [agentEvent('agent.presence_changed', { agentId: command.agentId, status: command.status }, now)];
+      const { agentId, status, supervisor } = command;
+      return [agentEvent('agent.presence_changed', { agentId, status, ...(supervisor && { supervisor }) }, now)];
+    }
   }
 };

@@ -1,3 +1,5 @@
+import { SupervisorAction } from '../shared/supervisor';
+
 export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCES)[number];
 
@@ -5,7 +7,7 @@ export type HoldReason = 'active' | 'wrap_up';
 
 export interface AgentEventMap {
   'agent.configured': { agentId: string; name: string; capacityUnits: number; queueIds: string[] };
-  'agent.presence_changed': { agentId: string; status: Presence };
+  'agent.presence_changed': { agentId: string; status: Presence; supervisor?: SupervisorAction };
   /** The agent's units are (now) held by this conversation; replaces any earlier hold of it. */
   'agent.capacity_held': {
     agentId: string;

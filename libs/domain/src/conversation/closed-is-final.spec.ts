@@ -32,6 +32,9 @@ import {
   waitingOn,
   MIN,
   HOUR,
+  supervisorAssign,
+  supervisorTransfer,
+  forceClose,
 } from '../testing';
 
 /** One of every command type: the Record makes the compiler check none is missing. */
@@ -59,6 +62,9 @@ const everyCommand: Record<ConversationCommandType, ConversationCommand> = {
   expireWaiting: timer('expireWaiting', later(HOUR)),
   expireWrapUpBlock: timer('expireWrapUpBlock', later(MIN)),
   autoClose: timer('autoClose', later(MIN)),
+  supervisorAssign: supervisorAssign('a1', true),
+  supervisorTransfer: supervisorTransfer({ toQueueId: 'q2' }),
+  forceClose: forceClose(),
 };
 
 const closedBy: [string, Fact[]][] = [

@@ -1,4 +1,5 @@
 import { Channel } from '../channel/channel';
+import { SupervisorAction } from '../shared/supervisor';
 import { Customer } from './events';
 
 /** Where a transfer goes: exactly one of the three (X1–X3). */
@@ -31,6 +32,9 @@ export const TIMER_KINDS = [
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
+/** Where a supervisor sends a conversation: an agent of its queue (offered) or a queue. */
+export type SupervisorTransferTarget = { toQueueId: string } | { toAgentId: string };
+
 export type ConversationCommand =
   | {
       type: 'request';
@@ -48,7 +52,25 @@ export type ConversationCommand =
   | { type: 'customerEnd' | 'customerDisconnect'; conversationId: string }
   | { type: 'customerReconnect'; conversationId: string }
   | { type: 'customerMessage'; conversationId: string; text: string }
-  | { type: 'agentDisconnect' | 'agentReconnect'; conversationId: string; agentId: string }
+  | { type: 'agentDisconnect'; conversationId: string; agentId: string; supervisor?: SupervisorAction }
+  | { type: 'agentReconnect'; conversationId: string; agentId: string }
+  /** S1: a supervisor offers an open conversation to an agent of its queue, past capacity only when told so. */
+  | {
+      type: 'supervisorAssign';
+      conversationId: string;
+      agentId: string;
+      overrideCapacity: boolean;
+      supervisor: SupervisorAction;
+    }
+  /** S2: a supervisor moves an active or waiting conversation to an agent of its queue or to a queue. */
+  | {
+      type: 'supervisorTransfer';
+      conversationId: string;
+      target: SupervisorTransferTarget;
+      supervisor: SupervisorAction;
+    }
+  /** S3: a supervisor closes any conversation that is not closed; the reason is required. */
+  | { type: 'forceClose'; conversationId: string; supervisor: Required<SupervisorAction> }
   /** `dueAt` names the deadline the timer was set for, so a stale timer decides nothing. */
   | { type: TimerKind; conversationId: string; dueAt: string };
 

@@ -42,6 +42,10 @@ import {
   transferToExternal,
   transferToQueue,
   workstreamFor,
+  supervisorAssign,
+  supervisorTransfer,
+  forceClose,
+  signOut,
 } from '../testing';
 
 const COMMANDS: ConversationCommand[] = [
@@ -64,6 +68,12 @@ const COMMANDS: ConversationCommand[] = [
   customerReconnect(),
   agentDisconnect('a1'),
   agentReconnect('a1'),
+  supervisorAssign('a2'),
+  supervisorAssign('a2', true),
+  supervisorTransfer({ toAgentId: 'a2' }),
+  supervisorTransfer({ toQueueId: 'q2' }),
+  forceClose(),
+  signOut('a1'),
 ];
 
 const STATUSES: StatusReason[] = ['open', 'active', 'wrap_up', 'waiting', 'closed'];

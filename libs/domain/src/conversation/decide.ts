@@ -9,12 +9,13 @@ import { Workstream } from '../workstream/settings';
 import { hold, releaseHeld, wrapUpCapacity } from './capacity-effects';
 import { ConversationCommand } from './commands';
 import { ConversationEventMap, ConversationEventType, conversationEvent } from './events';
+import { Folded } from './fold';
 import { notAllowed, requireAccepted, requireAgent, requirePrimary, requireStatus } from './rules';
 import { ConversationState } from './state';
+import { decideSupervisor } from './supervisor';
 import { decideTimer } from './timers';
 
-export interface ConversationContext {
-  conversation?: ConversationState;
+export interface ConversationContext extends Folded {
   /** Every agent the command names, and the agent whose capacity the conversation holds. */
   agents: ReadonlyMap<string, AgentState>;
   /** The workstream named by a `request`. */
@@ -49,7 +50,10 @@ export const contextNeeds = (command: ConversationCommand, s: ConversationState 
     case 'resume':
       // The agent's membership, presence and room; the holder too, so nothing held is ever left unread.
       return agents(command.agentId, ...holder);
-    case 'transfer': {
+    case 'supervisorAssign':
+      return agents(command.agentId, ...holder);
+    case 'transfer':
+    case 'supervisorTransfer': {
       const { target } = command;
       return {
         agentIds: [...new Set([...('toAgentId' in target ? [target.toAgentId] : []), ...holder])],
@@ -67,6 +71,7 @@ export const contextNeeds = (command: ConversationCommand, s: ConversationState 
     case 'expireOffer':
     case 'expireWrapUpBlock':
     case 'autoClose':
+    case 'forceClose':
       return agents(...holder);
     case 'accept':
     case 'agentMessage':
@@ -81,7 +86,7 @@ export const contextNeeds = (command: ConversationCommand, s: ConversationState 
 
 /**
  * Every conversation command is decided here, one branch per command, each citing the transition it makes
- * (T1–T17, X1–X3: docs/lifecycle.md). Pure: the context and `now` are all it reads; it answers the
+ * (T1–T17, X1–X3, S1–S4: docs/lifecycle.md); a supervisor's in `supervisor.ts`. Pure: the context and `now` are all it reads; it answers the
  * conversation events and the capacity events that go with them, or throws a DomainError.
  */
 export const decideConversation = (command: ConversationCommand, ctx: ConversationContext, now: string): Decided[] => {
@@ -212,10 +217,22 @@ export const decideConversation = (command: ConversationCommand, ctx: Conversati
     case 'agentDisconnect':
       requirePrimary(command, s, command.agentId);
       requireStatus(command, s, 'active');
-      return s.agentDisconnectedAt ? [] : [event('conversation.agent_disconnected', { agentId: command.agentId })];
+      // S4 when a supervisor signs the agent out: T7 then runs as for any disconnect.
+      return s.agentDisconnectedAt
+        ? []
+        : [
+            event('conversation.agent_disconnected', {
+              agentId: command.agentId,
+              ...(command.supervisor && { supervisor: command.supervisor }),
+            }),
+          ];
     case 'agentReconnect':
       if (s.status === 'active') requirePrimary(command, s, command.agentId);
       return s.agentDisconnectedAt ? [event('conversation.agent_reconnected', { agentId: command.agentId })] : [];
+    case 'supervisorAssign':
+    case 'supervisorTransfer':
+    case 'forceClose':
+      return decideSupervisor(command, s, ctx, now);
     case 'expireAgentDisconnect':
     case 'expireOffer':
     case 'expireWaiting':

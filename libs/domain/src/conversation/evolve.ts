@@ -32,7 +32,7 @@ export const evolveConversation = (
     case 'conversation.assigned':
       return toActive(s, event.data.agentId, false, event.at);
     case 'conversation.transferred_to_agent':
-      return toActive(s, event.data.toAgentId, true, event.at);
+      return toActive(s, event.data.toAgentId, !event.data.offered, event.at);
     case 'conversation.accepted': {
       const { declinedBy: _declined, ...rest } = s;
       return { ...rest, accepted: true, lastPrimaryAgentId: event.data.agentId };

@@ -1,7 +1,7 @@
 /** Builders for commands and events of conversation `c1`, so a test reads like a row of the spec's tables. */
 import { AgentEvent, Presence } from '../agent/events';
 import { Channel } from '../channel/channel';
-import { ConversationCommand, TransferTarget } from '../conversation/commands';
+import { ConversationCommand, SupervisorTransferTarget, TransferTarget } from '../conversation/commands';
 import { Decided } from '../conversation/decided';
 import { CloseReason, ConversationEventMap, Customer, EndedBy, ReturnReason } from '../conversation/events';
 import { TimerKind } from '../conversation/commands';
@@ -103,6 +103,34 @@ export const agentReconnect = (agentId: string): ConversationCommand => ({
   agentId,
 });
 export const timer = (type: TimerKind, dueAt: string): ConversationCommand => ({ type, conversationId: C, dueAt });
+
+// ---- a supervisor's commands (S1–S4) ----------------------------------------------------------
+
+export const SUPERVISOR = { supervisorId: 's1', reason: 'peak hour' };
+export const supervisorAssign = (agentId: string, overrideCapacity = false): ConversationCommand => ({
+  type: 'supervisorAssign',
+  conversationId: C,
+  agentId,
+  overrideCapacity,
+  supervisor: SUPERVISOR,
+});
+export const supervisorTransfer = (target: SupervisorTransferTarget): ConversationCommand => ({
+  type: 'supervisorTransfer',
+  conversationId: C,
+  target,
+  supervisor: SUPERVISOR,
+});
+export const forceClose = (reason = 'customer complaint'): ConversationCommand => ({
+  type: 'forceClose',
+  conversationId: C,
+  supervisor: { supervisorId: 's1', reason },
+});
+export const signOut = (agentId: string): ConversationCommand => ({
+  type: 'agentDisconnect',
+  conversationId: C,
+  agentId,
+  supervisor: SUPERVISOR,
+});
 
 // ---- conversation events ----------------------------------------------------------------------
 

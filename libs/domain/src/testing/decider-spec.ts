@@ -6,7 +6,8 @@
  *
  * Given facts are folded with the decider's evolve; facts without `at` happen at T0, decided events are
  * expected at `now` (NOW by default). `specify` makes the helper for a decider; `given` (conversations, with the
- * agents whose capacity they hold) and `givenAgent` are the two the domain has.
+ * agents whose capacity they hold, folded by the production fold `evolveFolded`) and `givenAgent` are the two the
+ * domain has.
  */
 import { freeUnits } from '../agent/capacity';
 import { AgentCommand } from '../agent/commands';
@@ -16,7 +17,7 @@ import { AgentState, evolveAgent } from '../agent/state';
 import { ConversationCommand } from '../conversation/commands';
 import { ConversationContext, decideConversation } from '../conversation/decide';
 import { Decided } from '../conversation/decided';
-import { evolveConversation } from '../conversation/evolve';
+import { Folded, evolveFolded, fold } from '../conversation/fold';
 import { ConversationState, StatusReason } from '../conversation/state';
 import { DomainError, DomainErrorKind } from '../shared/errors';
 import { Workstream } from '../workstream/settings';
@@ -100,22 +101,8 @@ export const givenAgent = specify<AgentState | undefined, AgentCommand, AgentEve
 
 // ---- conversations, with the agents whose capacity they hold ------------------------------------
 
-export interface Folded {
-  conversation?: ConversationState;
-  agents: Map<string, AgentState>;
-}
-
-const isAgentEvent = (event: Decided): event is AgentEvent => event.type.startsWith('agent.');
-
-const evolveFolded = ({ conversation, agents }: Folded, event: Decided): Folded => {
-  if (!isAgentEvent(event)) return { conversation: evolveConversation(conversation, event), agents };
-  const next = new Map(agents);
-  next.set(event.data.agentId, evolveAgent(agents.get(event.data.agentId), event));
-  return { conversation, agents: next };
-};
-
-export const fold = (events: Decided[], from: Folded = { agents: new Map() }): Folded =>
-  events.reduce(evolveFolded, from);
+/** The specs fold their facts with the production fold. */
+export { type Folded, fold };
 
 /** The conversation the facts describe. */
 export const stateAfter = (...facts: Fact[]): ConversationState => {

@@ -35,3 +35,37 @@ describe('inputs the transformer cannot take safely', () => {
     });
   });
 });
+
+describe('a missing required field', () => {
+  it('is reported as required, not by the rules its absent value breaks', () => {
+    const event = { eventId: 'e1', type: 'conversation.requested', occurredAt: '2026-01-01T00:00:00Z' };
+    expect(parseChannelEvent(event)).toEqual({
+      ok: false,
+      problems: [
+        { field: 'conversationId', reason: 'is required' },
+        { field: 'payload', reason: 'is required' },
+      ],
+    });
+  });
+
+  it('inside the payload is named by its path', () => {
+    const event = {
+      eventId: 'e1',
+      type: 'conversation.requested',
+      conversationId: 'c1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      payload: { channel: 'live_chat', queueId: 'q1', customer: { id: 'u1', authenticated: true } },
+    };
+    expect(parseChannelEvent(event)).toEqual({
+      ok: false,
+      problems: [{ field: 'payload.workstreamId', reason: 'is required' }],
+    });
+  });
+
+  it('that is present but wrong still gets its reasons', () => {
+    const event = { eventId: 'e1', type: 'customer.message', conversationId: 'c1', occurredAt: 'yesterday' };
+    const parsed = parseChannelEvent({ ...event, payload: { text: 'hi' } });
+    expect(parsed).toMatchObject({ ok: false, problems: [{ field: 'occurredAt' }] });
+    expect(JSON.stringify(parsed)).not.toContain('is required');
+  });
+});

@@ -20,6 +20,8 @@ export const validateAs = <T extends object>(cls: ClassConstructor<T>, input: un
 export const flatten = (errors: ValidationError[], prefix = ''): InvalidInput[] =>
   errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
+    // An absent field fails every rule it has (type, range, length); what the caller needs to hear is that it is missing.
+    if (error.value === undefined && error.constraints) return [{ field, reason: 'is required' }];
     const own = Object.values(error.constraints ?? {}).map((reason) => ({
       field,
       reason: stripProperty(reason, error.property),

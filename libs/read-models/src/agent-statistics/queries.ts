@@ -46,6 +46,7 @@ export class AgentStatisticsQueries {
       return {
         agentId,
         name: agent.name,
+        queueIds: agent.queueIds,
         presence,
         presenceSince: since,
         presenceSeconds: Math.max(0, Math.round(secondsBetween(since, now))),

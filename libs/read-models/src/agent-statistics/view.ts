@@ -4,6 +4,8 @@ import { CapacityHoldView } from '../agents/view';
 export interface AgentStatistics {
   agentId: string;
   name: string;
+  /** The queues the agent serves: a supervisor's agent picker offers only the conversation's queue's agents. */
+  queueIds: string[];
   presence: Presence;
   presenceSince: string;
   presenceSeconds: number;

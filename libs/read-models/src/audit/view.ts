@@ -8,7 +8,8 @@ export interface AuditEntry {
   revision: number;
   type: string;
   data: Record<string, unknown>;
-  actor: { kind: string; id: string };
+  /** `role: "supervisor"` when a supervisor ordered it (then `data.supervisor` says who and why). */
+  actor: { kind: string; id: string; role?: string };
   /** The channel event or command that caused it. */
   causationId?: string;
   occurredAt: string;
