@@ -12,6 +12,7 @@ import { EngineModule } from './engine/engine.module';
 import { Startup } from './engine/startup';
 import { HealthController } from './health/health.controller';
 import { LiveController } from './health/live.controller';
+import { InstancesModule } from './instances/instances.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { Readiness } from './health/readiness';
 import { ErrorFilter } from './http/error-filter';
@@ -40,6 +41,7 @@ export class AppModule {
         observedCqrsModule(),
         ObservabilityModule,
         EngineModule.forRoot(config),
+        InstancesModule,
         SchedulingModule,
         DashboardModule,
         ...(config.kafkaBrokers?.length ? [KafkaModule] : []),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { AuthSettings, readAuthSettings } from './auth/auth-settings';
 
 /** Contract section 5: everything the service reads from its environment. */
@@ -14,6 +15,8 @@ export interface Config {
   /** /docs and /openapi.json: always without authentication, with it only when OMNICHANNEL_PUBLIC_API_DOCS=true. */
   serveApiDocs: boolean;
   dataDir: string;
+  /** OMNICHANNEL_INSTANCE_ID: names this process among several (logs, /health, the partition group); default host:pid. */
+  instanceId: string;
   eventStoreConnectionString?: string;
   /** OMNICHANNEL_POSTGRES_URL and its tuning (docs/postgres.md); the URL is never logged. */
   postgres?: PostgresSettings;
@@ -61,6 +64,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     // Swagger serves them outside Nest routing, where the auth guard does not reach (docs/security.md).
     serveApiDocs: auth === undefined || env.OMNICHANNEL_PUBLIC_API_DOCS === 'true',
     dataDir: env.OMNICHANNEL_DATA_DIR || './data',
+    instanceId: env.OMNICHANNEL_INSTANCE_ID || `${hostname()}:${process.pid}`,
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     postgres: readPostgresSettings(env),
     kafkaBrokers: env.KAFKA_BROKERS ? list(env.KAFKA_BROKERS) : undefined,
@@ -95,6 +99,10 @@ const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not '${text}'`);
   return value;
 };
+
+/** Several instances may run on this store (PostgreSQL or EventStoreDB); the embedded one is one process's. */
+export const sharedStore = (config: Config): boolean =>
+  config.postgres !== undefined || config.eventStoreConnectionString !== undefined;
 
 /** The loopback interface every client on this machine, and only on this machine, can reach. */
 export const LOOPBACK = '127.0.0.1';

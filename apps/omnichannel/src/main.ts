@@ -2,15 +2,49 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { isLoopback, readConfig } from './config';
+import { Config, isLoopback, readConfig } from './config';
+import { DataDirLock, DataDirLockedError } from './engine/data-dir-lock';
 import { access } from './health/health.controller';
+import { SoleOwnerLock } from './instances/sole-owner-lock';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 import { exitOnStartupFailure } from './process/startup-failure';
 import { stopWithParent } from './process/stop-with-parent';
 
+/** Held for the life of the process (referenced here so it is never collected): the OS lets it go at exit. */
+let dataDirLock: DataDirLock;
+
+/** A second process on a held data directory stops here, with one line naming the holder. */
+const holdDataDir = (config: Config): DataDirLock => {
+  try {
+    return DataDirLock.acquire(config.dataDir, config.instanceId);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+};
+
+/** Without Kafka on a shared PostgreSQL store: this instance owns every partition, or does not start. */
+let soleOwner: SoleOwnerLock | undefined;
+
+const holdSoleOwnership = async ({ postgres, instanceId }: Config): Promise<SoleOwnerLock> => {
+  try {
+    return await SoleOwnerLock.acquire(postgres!.url, instanceId, (error) => {
+      // It cannot know whether another instance took the lock meanwhile: it stops rather than risk two owners.
+      process.stderr.write(`sole ownership lost (${error.message}): stopping\n`);
+      process.exit(1);
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+};
+
 async function bootstrap(): Promise<void> {
   const config = readConfig();
+  dataDirLock = holdDataDir(config);
+  if (config.postgres && !config.kafkaBrokers?.length) soleOwner = await holdSoleOwnership(config);
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
@@ -21,6 +55,10 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   stopWithParent();
   const { authentication, listening, warning } = access(config);
+  new Logger('Instance').log(
+    `instance ${dataDirLock.holder.instanceId} holds ${config.dataDir}` +
+      (soleOwner ? '; owns every partition of the shared store (no Kafka to share them)' : ''),
+  );
   const line = `listening on ${listening}:${config.port}; authentication: ${authentication}${warning ? ` (${warning})` : ''}`;
   // Beyond loopback without authentication (OMNICHANNEL_ALLOW_UNAUTHENTICATED=true): a warning, kept at LOG_LEVEL=warn.
   if (!config.auth && !isLoopback(config.host)) new Logger('Access').warn(line);

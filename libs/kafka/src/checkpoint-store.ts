@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 
 /** Where a publisher resumes: the last store position whose event the broker acknowledged. */
 export interface CheckpointStore {
-  load(name: string): number | undefined;
-  save(name: string, position: number): void;
+  load(name: string): number | undefined | Promise<number | undefined>;
+  save(name: string, position: number): void | Promise<void>;
   close(): void;
 }
 

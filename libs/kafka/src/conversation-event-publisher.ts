@@ -86,7 +86,20 @@ export class ConversationEventPublisher {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.checkpoint = this.options.checkpoints.load(this.checkpointName) ?? 0;
+    void this.resume();
+  }
+
+  /** Loads the checkpoint (it may live in the broker: then retried until it is read), then follows the store. */
+  private async resume(): Promise<void> {
+    try {
+      this.checkpoint = (await this.options.checkpoints.load(this.checkpointName)) ?? 0;
+    } catch (error) {
+      if (this.stopping) return;
+      this.fail(error, 'loading the checkpoint');
+      this.resubscribe = setTimeout(() => void this.resume(), this.backoff.next());
+      return;
+    }
+    if (this.stopping) return;
     this.options.logger.log(`publishing stored events to ${this.topic} after position ${this.checkpoint}`);
     this.follow();
   }
@@ -121,7 +134,7 @@ export class ConversationEventPublisher {
   private async publish(events: StoredEvent[]): Promise<void> {
     for (const request of this.requests(events)) {
       await this.sendUntilAcknowledged(request.messages);
-      this.options.checkpoints.save(this.checkpointName, request.last);
+      await this.options.checkpoints.save(this.checkpointName, request.last);
       this.checkpoint = request.last;
       this.published += request.messages.length;
     }

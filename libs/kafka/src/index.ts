@@ -10,3 +10,4 @@ export * from './conversation-event-publisher';
 export * from './broker-probe';
 export * from './channel-event-gateway';
 export * from './kafka-bridge';
+export * from './partition-group';

@@ -7,6 +7,7 @@ import { CheckpointStore } from './checkpoint-store';
 import { KafkaSecurity, MessagingLogger, SocketRegistry, createKafka } from './client';
 import { ConversationEventPublisher } from './conversation-event-publisher';
 import { DeadLetterWriter } from './dead-letter-writer';
+import { OUTBOX_PARTITION, PartitionGroup, PartitionGroupOptions } from './partition-group';
 import { SerialProducer } from './serial-producer';
 import { TOPICS, ensureTopics, topicSpecs } from './topics';
 
@@ -25,6 +26,12 @@ export interface KafkaBridgeOptions {
   sessionTimeoutMs?: number;
   probeIntervalMs?: number;
   security?: KafkaSecurity;
+  /**
+   * On a shared store: ownership of the work partitions through a consumer group (docs/instances.md), and the
+   * outbox run by the owner of partition 0 from the checkpoint the group keeps. Unset (one process on its own
+   * store): no group, the outbox always runs, from `checkpoints`.
+   */
+  partitionGroup?: Omit<PartitionGroupOptions, 'kafka' | 'logger'>;
 }
 
 export interface KafkaHealth {
@@ -39,7 +46,9 @@ export interface KafkaHealth {
  */
 export class KafkaBridge {
   readonly gateway: ChannelEventGateway;
-  readonly publisher: ConversationEventPublisher;
+  readonly partitions?: PartitionGroup;
+  private outbox: ConversationEventPublisher;
+  private ownsOutbox = false;
   private readonly kafka: Kafka;
   private readonly probe: BrokerProbe;
   private readonly dlqProducer: SerialProducer;
@@ -81,12 +90,19 @@ export class KafkaBridge {
     });
     this.dlqProducer = new SerialProducer(this.kafka, 'dead-letter', logger);
     this.outProducer = new SerialProducer(this.kafka, 'conversation-events', logger);
-    this.publisher = new ConversationEventPublisher({
-      store: options.store,
-      checkpoints: options.checkpoints,
-      producer: this.outProducer,
-      logger,
-    });
+    if (options.partitionGroup) {
+      const group = options.partitionGroup;
+      this.partitions = new PartitionGroup({
+        ...group,
+        kafka: this.kafka,
+        logger,
+        onAssignment: (partitions) => {
+          this.outboxOwned(partitions.includes(OUTBOX_PARTITION));
+          group.onAssignment(partitions);
+        },
+      });
+    }
+    this.outbox = this.newOutbox();
     this.gateway = new ChannelEventGateway({
       kafka: this.kafka,
       groupId: options.groupId,
@@ -95,6 +111,38 @@ export class KafkaBridge {
       logger,
       sessionTimeoutMs: options.sessionTimeoutMs,
     });
+  }
+
+  /** The outbox this instance runs, or would run if it owned partition 0. */
+  get publisher(): ConversationEventPublisher {
+    return this.outbox;
+  }
+
+  /** Whether this instance publishes the outbox now (always, without a partition group). */
+  get runsOutbox(): boolean {
+    return !this.partitions || this.ownsOutbox;
+  }
+
+  private newOutbox(): ConversationEventPublisher {
+    return new ConversationEventPublisher({
+      store: this.options.store,
+      checkpoints: this.partitions?.checkpoints ?? this.options.checkpoints,
+      producer: this.outProducer,
+      logger: this.options.logger,
+    });
+  }
+
+  /** Gaining partition 0 starts a fresh outbox from the group's checkpoint; losing it stops this one's. */
+  private outboxOwned(owned: boolean): void {
+    if (owned === this.ownsOutbox) return;
+    this.ownsOutbox = owned;
+    if (owned) {
+      if (this.started && !this.stopping) this.outbox.start();
+      return;
+    }
+    const stopping = this.outbox;
+    this.outbox = this.newOutbox();
+    void stopping.stop();
   }
 
   start(): void {
@@ -112,9 +160,10 @@ export class KafkaBridge {
       const started = Date.now();
       this.abort.abort();
       await this.starting;
-      // Intake first, so no new command starts; then the publisher, then the producers.
+      // Partitions handed over and intake stopped first, so no new command starts; then the publisher, the producers.
+      await this.partitions?.stop();
       await this.gateway.stop();
-      await this.publisher.stop();
+      await this.outbox.stop();
       await Promise.all([this.dlqProducer.stop(), this.outProducer.stop(), this.probe.stop()]);
       this.options.checkpoints.close();
       const leaked = this.sockets.destroyAll();
@@ -128,14 +177,18 @@ export class KafkaBridge {
   health(): KafkaHealth {
     const reachable = this.probe.reachable;
     const producers = this.outProducer.connected && this.dlqProducer.connected;
-    const healthy =
-      this.started && !this.stopping && reachable && producers && this.gateway.healthy && this.publisher.healthy;
+    // An instance that does not own the outbox has none to be healthy.
+    const outbox = this.outbox.healthy || (this.partitions !== undefined && !this.ownsOutbox);
+    const healthy = this.started && !this.stopping && reachable && producers && this.gateway.healthy && outbox;
     const parts = [
       this.probe.detail,
       this.started ? 'topics ready' : `starting${this.startError ? ` (${this.startError})` : ''}`,
       this.gateway.detail,
+      ...(this.partitions ? [this.partitions.detail] : []),
       `producers ${producers ? 'connected' : `not connected${this.outProducer.error ? `: ${this.outProducer.error}` : ''}`}`,
-      `published up to position ${this.publisher.position}${this.publisher.error ? ` (failing: ${this.publisher.error})` : ''}`,
+      this.partitions && !this.ownsOutbox
+        ? 'outbox: run by the owner of partition 0'
+        : `published up to position ${this.outbox.position}${this.outbox.error ? ` (failing: ${this.outbox.error})` : ''}`,
     ];
     return { healthy, detail: parts.join('; ') };
   }
@@ -161,9 +214,12 @@ export class KafkaBridge {
       ))
     )
       return;
-    this.publisher.start();
-    this.gateway.start();
     this.started = true;
+    if (this.partitions) this.partitions.start();
+    else this.outbox.start();
+    // Partition 0 may have come before the producers were ready.
+    if (this.ownsOutbox) this.outbox.start();
+    this.gateway.start();
     this.startError = undefined;
   }
 

@@ -1,4 +1,5 @@
 import { Admin } from 'kafkajs';
+import { PARTITION_COUNT } from '#scheduling';
 
 /** Contract sections 1 and 2: the topic names are fixed. */
 export const TOPICS = {
@@ -8,6 +9,8 @@ export const TOPICS = {
   channelEventsDlq: 'omnichannel.channel-events.dlq.v1',
   /** Every stored event, keyed by conversationId (or streamId), in store order. */
   conversationEvents: 'omnichannel.conversation-events.v1',
+  /** No messages: its partitions are the work partitions, shared out among instances by a consumer group. */
+  partitions: 'omnichannel.partitions.v1',
 } as const;
 
 export interface TopicSpec {
@@ -32,6 +35,7 @@ export const topicSpecs = ({
   { topic: TOPICS.channelEvents, numPartitions: partitions, replicationFactor },
   { topic: TOPICS.conversationEvents, numPartitions: partitions, replicationFactor },
   { topic: TOPICS.channelEventsDlq, numPartitions: dlqPartitions, replicationFactor },
+  { topic: TOPICS.partitions, numPartitions: PARTITION_COUNT, replicationFactor },
 ];
 
 /**

@@ -6,6 +6,7 @@ import { CurrentPrincipal, Public } from '../auth/roles.decorator';
 import { Config } from '../config';
 import { CONFIG } from '../tokens';
 import { HealthBody } from '../http/api-docs';
+import { InstanceOwnership } from '../instances/instance-ownership';
 import { Readiness } from './readiness';
 
 /** 200 once the service accepts commands and its read models have caught up after start. */
@@ -17,6 +18,7 @@ export class HealthController {
     @Inject(CONFIG) private readonly config: Config,
     private readonly readiness: Readiness,
     private readonly runner: ProjectionRunner,
+    private readonly instance: InstanceOwnership,
   ) {}
 
   @Get()
@@ -25,6 +27,8 @@ export class HealthController {
   health(@CurrentPrincipal() principal?: Principal) {
     const body = {
       status: 'ok',
+      instanceId: this.instance.instanceId,
+      ownedPartitions: this.instance.ownership.partitions,
       readModelsPosition: this.runner.position,
       components: this.readiness.components(),
       access: access(this.config),

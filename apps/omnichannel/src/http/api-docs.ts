@@ -135,6 +135,9 @@ export class CapacityView implements Views.CapacityView {
 
 export class HealthBody {
   @ApiProperty({ enum: ['ok', 'unavailable', 'stopping'] }) status!: string;
+  @ApiProperty({ description: 'OMNICHANNEL_INSTANCE_ID (default host:pid)' }) instanceId!: string;
+  @ApiProperty({ type: [Number], description: 'the work partitions (0-63) this instance owns now' })
+  ownedPartitions!: number[];
   @ApiProperty() readModelsPosition!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'eventStore, kafka: healthy and detail' })
   components!: Record<string, { healthy: boolean; detail?: string }>;

@@ -15,6 +15,10 @@ export interface KafkaSettings {
   replicationFactor: number;
   partitions: number;
   sessionTimeoutMs: number;
+  /** The consumer group that shares the work partitions out (docs/instances.md). */
+  partitionGroupId: string;
+  /** Its session timeout: how long a dead instance's partitions wait for a new owner (at least 6000, the broker's minimum). */
+  partitionSessionTimeoutMs: number;
   logLevel: logLevel;
   security: KafkaSecurity;
 }
@@ -26,6 +30,8 @@ export const readKafkaSettings = (config: Config, env: NodeJS.ProcessEnv = proce
   replicationFactor: positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1),
   partitions: positiveInt(env, 'KAFKA_TOPIC_PARTITIONS', 3),
   sessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000),
+  partitionGroupId: env.OMNICHANNEL_PARTITION_GROUP || 'omnichannel-engine-partitions',
+  partitionSessionTimeoutMs: positiveInt(env, 'OMNICHANNEL_PARTITION_SESSION_TIMEOUT_MS', 6_000),
   logLevel: parseLogLevel(env.KAFKA_LOG_LEVEL),
   security: { ssl: readTls(env), sasl: readSasl(env) },
 });

@@ -10,10 +10,11 @@ import { ModuleRef } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { EventStore } from '#event-store';
 import { KafkaBridge, SqliteCheckpointStore, sleep } from '#kafka';
-import { Config } from '../config';
+import { Config, sharedStore } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
 import { CONFIG, EVENT_STORE } from '../tokens';
 import { Readiness } from '../health/readiness';
+import { InstanceOwnership } from '../instances/instance-ownership';
 import { observeKafka } from '../observability/kafka-metrics';
 import { Metrics } from '../observability/metrics';
 import { ShutdownHooks } from '../observability/shutdown-hooks';
@@ -40,6 +41,7 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly moduleRef: ModuleRef,
     private readonly metrics: Metrics,
     private readonly shutdown: ShutdownHooks,
+    private readonly instance: InstanceOwnership,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,11 +52,26 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
       checkpoints: new SqliteCheckpointStore(this.config.dataDir),
       execute: (command, cause) => this.bus.execute(new RunConversationCommand(command, cause)),
       logger: this.logger,
+      // On the embedded store this process is the only one (its data directory is locked): it owns everything.
+      ...(sharedStore(this.config) && {
+        partitionGroup: {
+          groupId: settings.partitionGroupId,
+          instanceId: this.config.instanceId,
+          sessionTimeoutMs: settings.partitionSessionTimeoutMs,
+          onAssignment: (partitions: number[]) => this.instance.assign(partitions),
+          onRebalance: () => this.instance.rebalanced(),
+        },
+      }),
     });
     this.bridge = bridge;
+    const group = bridge.partitions;
+    // A member whose heartbeats stopped (paused, cut off) acts as if it owned nothing before Kafka moves its share.
+    if (group) this.instance.ownership.guard(() => group.valid);
     // Readiness belongs to the root module; /health reports kafka unhealthy until it is connected.
     this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
     this.stopMetrics = observeKafka(this.metrics, bridge, { ...settings, store: this.store, logger: this.logger });
+    // SIGTERM: leave the partition group first, so the others take the partitions over while this one drains.
+    if (group) this.shutdown.onStopIntake(() => group.stop());
     this.shutdown.onStopIntake(() => bridge.gateway.stop());
     this.shutdown.onFlush((head) => this.outboxReached(bridge, head));
     const { ssl, sasl } = settings.security;
@@ -75,6 +92,8 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The publisher reports a position, not an event, so a clean shutdown looks until it reached `head`. */
   private async outboxReached(bridge: KafkaBridge, head: number): Promise<void> {
+    // Another instance took partition 0 over when this one left the group: it publishes the rest.
+    if (!bridge.runsOutbox) return;
     const deadline = Date.now() + OUTBOX_FLUSH_MS;
     while (bridge.publisher.healthy && bridge.publisher.position < head && Date.now() < deadline)
       await sleep(OUTBOX_POLL_MS);

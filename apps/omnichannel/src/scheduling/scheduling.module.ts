@@ -7,6 +7,7 @@ import { Distributor } from '#scheduling';
 import { SendCommand, TimerFiring } from '#scheduling';
 import { Config } from '../config';
 import { RunConversationCommand } from '../conversations/conversation.commands';
+import { InstanceOwnership } from '../instances/instance-ownership';
 import { CLOCK, CONFIG } from '../tokens';
 import { ShutdownHooks } from '../observability/shutdown-hooks';
 import { TimeDriver } from './time-driver';
@@ -23,15 +24,34 @@ const sendVia =
   providers: [
     {
       provide: TimerFiring,
-      inject: [CLOCK, TimerQueries, ProjectionRunner, CommandBus],
-      useFactory: (clock: Clock, readModels: TimerQueries, runner: ProjectionRunner, bus: CommandBus) =>
-        new TimerFiring(clock, readModels, runner, sendVia(bus), (error) => new Logger('Timers').warn(describe(error))),
+      inject: [CLOCK, TimerQueries, ProjectionRunner, CommandBus, InstanceOwnership],
+      useFactory: (
+        clock: Clock,
+        readModels: TimerQueries,
+        runner: ProjectionRunner,
+        bus: CommandBus,
+        instance: InstanceOwnership,
+      ) =>
+        new TimerFiring(
+          clock,
+          readModels,
+          runner,
+          sendVia(bus),
+          (error) => new Logger('Timers').warn(describe(error)),
+          instance.ownership,
+        ),
     },
     {
       provide: Distributor,
-      inject: [CLOCK, DistributionQueries, CommandBus],
-      useFactory: (clock: Clock, readModels: DistributionQueries, bus: CommandBus) =>
-        new Distributor(clock, readModels, sendVia(bus), (error) => new Logger('Distribution').debug(describe(error))),
+      inject: [CLOCK, DistributionQueries, CommandBus, InstanceOwnership],
+      useFactory: (clock: Clock, readModels: DistributionQueries, bus: CommandBus, instance: InstanceOwnership) =>
+        new Distributor(
+          clock,
+          readModels,
+          sendVia(bus),
+          (error) => new Logger('Distribution').debug(describe(error)),
+          instance.ownership,
+        ),
     },
     TimeDriver,
   ],

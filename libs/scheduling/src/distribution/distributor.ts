@@ -71,10 +71,22 @@ export class Distributor {
     private readonly ownership: Ownership = OWN_ALL,
   ) {}
 
-  /** Loads what the read models show now; `observe` every batch projected after this call. */
+  /**
+   * Loads what the read models show now; `observe` every batch projected after this call. The queues of partitions
+   * gained later are loaded when they are gained; those of partitions lost are forgotten (another instance has them).
+   */
   start(): void {
     for (const queued of this.readModels.openPushConversations()) this.putWaiting(queued);
     for (const candidate of this.readModels.signedInAgents()) this.candidates.put(candidate);
+    this.markAll();
+    this.ownership.onChange(({ gained }) => this.ownershipChanged(gained.length > 0));
+  }
+
+  private ownershipChanged(gained: boolean): void {
+    for (const waiting of [...this.waiting.values()])
+      if (!this.ownership.owns(waiting.queueId)) this.removeWaiting(waiting.id);
+    // putWaiting keeps only the owned queues' (and replaces what it holds already).
+    if (gained) for (const queued of this.readModels.openPushConversations()) this.putWaiting(queued);
     this.markAll();
   }
 
@@ -273,12 +285,13 @@ export class Distributor {
     }
     this.removeWaiting(conversationId);
     const queued = this.readModels.openPushConversation(conversationId);
-    return queued && this.ownership.owns(conversationId) ? [queued] : [];
+    return queued && this.ownership.owns(queued.state.queueId) ? [queued] : [];
   }
 
   /** Adds a waiting conversation; `dirty`: the next pass looks at it (a failed assignment waits for a batch). */
   private putWaiting({ state, queuedPosition }: Queued, dirty = true): void {
-    if (!this.ownership.owns(state.id)) return;
+    // By the queue's partition: one instance sees a whole queue, so oldest-first within it stays exact.
+    if (!state.queueId || !this.ownership.owns(state.queueId)) return;
     this.removeWaiting(state.id);
     const waiting: Waiting = { ...routable(state), workstreamId: state.workstreamId, queuedPosition };
     let queue = this.queues.get(waiting.queueId);

@@ -31,3 +31,26 @@ describe('partitions', () => {
     expect(ids.every((id) => new Ownership().owns(id))).toBe(true);
   });
 });
+
+describe('ownership that moves', () => {
+  it('tells its listeners what was gained and lost, and owns by the new share at once', () => {
+    const ownership = new Ownership([]);
+    const changes: unknown[] = [];
+    ownership.onChange((change) => changes.push(change));
+    const id = 'conversation-7';
+    expect(ownership.owns(id)).toBe(false);
+    ownership.assign([partitionOf(id), 1, 2]);
+    expect(ownership.owns(id)).toBe(true);
+    ownership.assign([1, 3]);
+    expect(ownership.owns(id)).toBe(partitionOf(id) === 1 || partitionOf(id) === 3);
+    ownership.assign([3, 1]);
+    expect(changes).toEqual([
+      { gained: [...new Set([partitionOf(id), 1, 2])].sort((a, b) => a - b), lost: [] },
+      {
+        gained: [3],
+        lost: [partitionOf(id), 2].filter((p) => p !== 1 && p !== 3).sort((a, b) => a - b),
+      },
+    ]);
+    expect(ownership.partitions).toEqual([1, 3]);
+  });
+});

@@ -50,11 +50,16 @@ export class TimerFiring {
     const seen = new Set<string>();
     let fired = 0;
     let position = this.runner.position;
+    let limit = BATCH;
     for (;;) {
-      const due = this.readModels
-        .dueTimers(this.clock.now(), BATCH)
-        .filter((t) => !seen.has(key(t)) && this.ownership.owns(t.conversationId));
-      if (due.length === 0) return { fired, position };
+      const page = this.readModels.dueTimers(this.clock.now(), limit);
+      const due = page.filter((t) => !seen.has(key(t)) && this.ownership.owns(t.conversationId));
+      if (due.length === 0) {
+        if (page.length < limit) return { fired, position };
+        // A full page of other owners' (or already tried) timers: look further, so ours are never starved.
+        limit *= 2;
+        continue;
+      }
       for (const timer of due) {
         if (this.stopped) return { fired, position };
         seen.add(key(timer));
