@@ -98,9 +98,21 @@ describe('when PostgreSQL goes away', () => {
     const health = await app.get('/health');
     expect(health.status).toBe(503);
     expect(health.body.components.eventStore.detail).toMatch(/^PostgreSQL unavailable since /);
+    // The sole-owner lock went with its session: the instance owns nothing until it holds the lock again.
+    await until(async () => (await app!.get('/health')).body.ownedPartitions?.length === 0);
 
     await server!.start();
     expect((await command(app, conversationId, 'pick', agent)).statusReason).toBe('active');
     expect(expectStatus(await app.get('/health'), 200).components.eventStore).toEqual({ healthy: true });
+    await until(async () => (await app!.get('/health')).body.ownedPartitions?.length === 64);
   });
 });
+
+/** Polls until the condition holds, or fails after the deadline. */
+const until = async (condition: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> => {
+  const end = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met within the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};

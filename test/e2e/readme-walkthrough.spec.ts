@@ -113,8 +113,8 @@ describe("the README's development token example", () => {
 
   it('runs pasted as a block: it waits for the service, and the service stays on loopback', async () => {
     const port = await freePort();
-    // Then, as the reader would: look at the service's access, and stop what was started.
-    const script = `${readTokenExample(readme)}curl -s -w '\\n' localhost:3000/health\nkill $!\nwait $!\n`;
+    // Then, as the reader would: look at the service's access (its details are an admin's), and stop what was started.
+    const script = `${readTokenExample(readme)}curl -s -w '\\n' -H "Authorization: Bearer $ADMIN" localhost:3000/health\nkill $!\nwait $!\n`;
     const env = { ...newcomerEnv(port, tmp), OMNICHANNEL_DATA_DIR: join(tmp, 'data'), LOG_LEVEL: 'silent' };
     const run = await runBash(script.replaceAll(README_PORT, `localhost:${port}`), env, 120_000);
     expect(run).toMatchObject({ code: 0, stderr: '' });

@@ -1,17 +1,19 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PARTITION_COUNT } from '#scheduling';
 import { AppModule } from './app.module';
 import { Config, isLoopback, readConfig } from './config';
 import { DataDirLock, DataDirLockedError } from './engine/data-dir-lock';
 import { access } from './health/health.controller';
+import { InstanceOwnership } from './instances/instance-ownership';
 import { SoleOwnerLock } from './instances/sole-owner-lock';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 import { exitOnStartupFailure } from './process/startup-failure';
 import { stopWithParent } from './process/stop-with-parent';
 
-/** Held for the life of the process (referenced here so it is never collected): the OS lets it go at exit. */
+/** Held for the life of the process (DataDirLock keeps every lock it took): the OS lets it go at exit. */
 let dataDirLock: DataDirLock;
 
 /** A second process on a held data directory stops here, with one line naming the holder. */
@@ -27,13 +29,22 @@ const holdDataDir = (config: Config): DataDirLock => {
 
 /** Without Kafka on a shared PostgreSQL store: this instance owns every partition, or does not start. */
 let soleOwner: SoleOwnerLock | undefined;
+/** Set once the application exists: the lock's session may go (and come back) at any time after start. */
+let ownership: InstanceOwnership | undefined;
 
 const holdSoleOwnership = async ({ postgres, instanceId }: Config): Promise<SoleOwnerLock> => {
+  const logger = new Logger('Partitions');
   try {
-    return await SoleOwnerLock.acquire(postgres!.url, instanceId, (error) => {
-      // It cannot know whether another instance took the lock meanwhile: it stops rather than risk two owners.
-      process.stderr.write(`sole ownership lost (${error.message}): stopping\n`);
-      process.exit(1);
+    return await SoleOwnerLock.acquire(postgres!.url, instanceId, {
+      // It cannot know whether another instance took the lock meanwhile: it owns nothing until it holds it again.
+      lost: (error) => {
+        logger.warn(`sole ownership lost (${error.message}): owning no partition until the lock is taken again`);
+        ownership?.assign([]);
+      },
+      regained: () => {
+        logger.log('sole ownership taken again: owning every partition');
+        ownership?.assign(Array.from({ length: PARTITION_COUNT }, (_, i) => i));
+      },
     });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -48,6 +59,7 @@ async function bootstrap(): Promise<void> {
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
+  ownership = app.get(InstanceOwnership);
   setUpOperations(app, config);
   app.useGlobalPipes(validationPipe());
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.

@@ -39,6 +39,12 @@ export class DataDirLockedError extends Error {
  * `npm run replay` open the other files read-only and never touch this one.
  */
 export class DataDirLock {
+  /**
+   * Every lock taken, for the life of the process. A caller's variable is not enough: once start-up returns nothing
+   * may reach it, and a collected connection is closed, which drops the OS lock while the process goes on serving.
+   */
+  private static readonly held: DataDirLock[] = [];
+
   private constructor(
     /** Never read: holding it keeps the connection, and so the lock, open. */
     private readonly db: Database.Database,
@@ -60,7 +66,9 @@ export class DataDirLock {
     }
     const holder: LockHolder = { instanceId, pid: process.pid, host: hostname(), since: new Date().toISOString() };
     writeFileSync(join(directory, HOLDER_FILE), `${JSON.stringify(holder)}\n`);
-    return new DataDirLock(db, holder);
+    const lock = new DataDirLock(db, holder);
+    DataDirLock.held.push(lock);
+    return lock;
   }
 }
 
