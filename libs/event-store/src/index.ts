@@ -1,2 +1,3 @@
 export * from './port';
 export { SqliteEventStore } from './embedded/sqlite-event-store';
+export * from './backoff';

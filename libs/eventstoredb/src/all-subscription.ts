@@ -1,8 +1,15 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
-import { BatchHandler, EventStoreUnavailableError, StoredEvent, Subscription } from '#event-store';
+import {
+  BatchHandler,
+  EventStoreUnavailableError,
+  StoredEvent,
+  Subscription,
+  RetryPolicy,
+  backoffDelay,
+  sleep,
+} from '#event-store';
 import { isUnavailable, normalize } from './errors';
 import { SkippedEvent, readFromAll } from './event-mapping';
-import { RetryPolicy, backoffDelay, sleep } from './retry';
 
 export interface AllSubscriptionOptions {
   /** Opens the client's catch-up subscription to `$all` after `position` (0: from the start). */

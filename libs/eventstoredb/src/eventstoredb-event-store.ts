@@ -26,13 +26,16 @@ import {
   StoredEvent,
   Subscription,
   WrongExpectedRevisionError,
+  RetryPolicy,
+  backoffDelay,
+  sleep,
 } from '#event-store';
 import { AllSubscription } from './all-subscription';
 import { isStreamNotFound, isUnavailable, isUnsupported, normalize, toWrongExpectedRevision } from './errors';
 import { SkippedEvent, fromPortPosition, readFromAll, toEventData, toSafeNumber, toStoredEvent } from './event-mapping';
 import { Endpoint, atEndpoint, notLeaderOf } from './not-leader';
 import { ServerCapabilities, UnsupportedServerError, assertSupportedServer } from './server-check';
-import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
+import { DEFAULT_READ_RETRY, DEFAULT_SUBSCRIPTION_RETRY } from './retry';
 
 /**
  * The part of `KurrentDBClient` this adapter uses (a seam for unit tests). `capabilities` is the

@@ -7,5 +7,4 @@ export type {
 } from './eventstoredb-event-store';
 export type { SkippedEvent } from './event-mapping';
 export type { Endpoint } from './not-leader';
-export type { RetryPolicy } from './retry';
 export { MINIMUM_SERVER_VERSION, UnsupportedServerError } from './server-check';

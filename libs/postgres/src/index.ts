@@ -1,4 +1,3 @@
 export { PostgresEventStore } from './postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresHealth } from './postgres-event-store';
-export type { RetryPolicy } from './retry';
 export { SCHEMA, SCHEMA_VERSION } from './schema';

@@ -1,6 +1,6 @@
+import { RetryPolicy, backoffDelay, sleep } from '#event-store';
 import { Client, ClientConfig } from 'pg';
 import { NOTIFY_CHANNEL } from './schema';
-import { RetryPolicy, backoffDelay, sleep } from './retry';
 
 /**
  * Keeps one dedicated connection (not from the pool: a pooled client is handed to others) that

@@ -8,12 +8,15 @@ import {
   StoredEvent,
   Subscription,
   WrongExpectedRevisionError,
+  RetryPolicy,
+  backoffDelay,
+  sleep,
 } from '#event-store';
 import { isUnavailable, messageOf, unavailable } from './errors';
 import { EVENTS_TABLE, EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row';
 import { GroupWriter } from './group-writer';
 import { NotificationListener } from './notification-listener';
-import { DEFAULT_READ_RETRY, DEFAULT_RECONNECT_RETRY, RetryPolicy, backoffDelay, sleep } from './retry';
+import { DEFAULT_READ_RETRY, DEFAULT_RECONNECT_RETRY } from './retry';
 import { migrate } from './schema';
 import { PostgresSubscription } from './subscription';
 

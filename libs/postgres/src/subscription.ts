@@ -1,6 +1,5 @@
-import { BatchHandler, StoredEvent, Subscription } from '#event-store';
+import { BatchHandler, StoredEvent, Subscription, RetryPolicy, backoffDelay, sleep } from '#event-store';
 import { isUnavailable } from './errors';
-import { RetryPolicy, backoffDelay, sleep } from './retry';
 
 export interface SubscriptionOptions {
   readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]>;
