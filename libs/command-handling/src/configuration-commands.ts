@@ -75,6 +75,7 @@ export class ConfigurationCommands {
           events: events.map((e) => toNewEvent(e, actor, {})),
         },
       ],
+      [loaded],
       handOver,
     );
     return { position, agent: events.reduce(evolveAgent, loaded.state)! };

@@ -142,13 +142,11 @@ export class ConversationCommands {
     }
     const after = fold(decided, before).conversation;
     const actor = resolveActor(cause.actor, after!);
-    const requests = appendRequests(
-      decided,
-      [[streams.conversation(command.conversationId), conversation], ...agents],
-      actor,
-      cause,
-      after!.status,
-    );
+    const decidedOn: [string, LoadedStream<unknown>][] = [
+      [streams.conversation(command.conversationId), conversation],
+      ...agents,
+    ];
+    const requests = appendRequests(decided, decidedOn, actor, cause, after!.status);
     // The marker claims the channel event for the whole store; a redelivery on another conversation, here or in
     // another process, loses its `no_stream` check (docs/decisions.md, "One eventId once").
     const now = this.clock.now();
@@ -157,7 +155,13 @@ export class ConversationCommands {
       : [];
     let result;
     try {
-      result = await this.cache.append(this.store, requests, handOver, markers);
+      result = await this.cache.append(
+        this.store,
+        requests,
+        decidedOn.map(([, loaded]) => loaded),
+        handOver,
+        markers,
+      );
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && (await this.appliedElsewhere(cause, error)))
         return duplicate();

@@ -50,19 +50,25 @@ describe('StreamCache on a store shared with another process', () => {
     const { store, hold, release, releaseAll, flush } = gatedStore();
     await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
     const cache = new StreamCache(store);
-    await cache.load('s', count);
+    const loaded = await cache.load('s', count);
     hold();
     let handedOver = false;
     const first = outcome(
-      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], () => (handedOver = true)),
+      cache.append(
+        store,
+        [{ streamId: 's', expectedRevision: 0, events: [event(1)] }],
+        [loaded],
+        () => (handedOver = true),
+      ),
     );
     await flush();
     expect(handedOver).toBe(true);
     // Another instance writes revision 1 first, so the first append fails…
     const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
     // …and this one, decided on the state the first would have left, expects revision 1 too.
+    const foreseen = await cache.load('s', count);
     const second = outcome(
-      cache.append(store, [{ streamId: 's', expectedRevision: 1, events: [event(3)] }], () => undefined),
+      cache.append(store, [{ streamId: 's', expectedRevision: 1, events: [event(3)] }], [foreseen], () => undefined),
     );
     await release(1);
     await elsewhere;
@@ -71,5 +77,57 @@ describe('StreamCache on a store shared with another process', () => {
     expect(await first).toBeInstanceOf(WrongExpectedRevisionError);
     expect(await second).toBeInstanceOf(WrongExpectedRevisionError);
     expect((await store.readStream('s')).map((e) => e.eventId)).toEqual(['e0', 'e2']);
+  });
+
+  // Found by the simulation (seed 592667): the decision was taken before the failure, its append made after it.
+  it('fails an append made after the append it builds on failed, as when made before', async () => {
+    const { store, hold, release, flush } = gatedStore();
+    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+    const cache = new StreamCache(store);
+    const loaded = await cache.load('s', count);
+    hold();
+    const first = outcome(
+      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined),
+    );
+    await flush();
+    const foreseen = await cache.load('s', count);
+    expect(foreseen).toMatchObject({ revision: 1, state: 2 });
+    const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
+    await release(1);
+    await elsewhere;
+    await release(0);
+    expect(await first).toBeInstanceOf(WrongExpectedRevisionError);
+    const second = await outcome(
+      cache.append(store, [{ streamId: 's', expectedRevision: 1, events: [event(3)] }], [foreseen], () => undefined),
+    );
+    expect(second).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await store.readStream('s')).map((e) => e.eventId)).toEqual(['e0', 'e2']);
+    expect(await cache.load('s', count)).toMatchObject({ revision: 1, state: 2 });
+  });
+
+  it('reads a stream again from the store when the state it foresaw did not happen', async () => {
+    const { store, hold, release, flush } = gatedStore();
+    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+    const cache = new StreamCache(store);
+    const loaded = await cache.load('s', count);
+    hold();
+    const first = outcome(
+      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined),
+    );
+    await flush();
+    // Another writer takes revision 1, then a second writer revision 2: a load now reads revision 2 onto the
+    // foreseen revision 1, which is not the one stored.
+    const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
+    await release(1);
+    await elsewhere;
+    const later = (store as EventStore).append([{ streamId: 's', expectedRevision: 1, events: [event(4)] }]);
+    await release(1);
+    await later;
+    const mixed = cache.load('s', count);
+    await release(0);
+    expect(await first).toBeInstanceOf(WrongExpectedRevisionError);
+    await mixed;
+    expect((await cache.load('s', count)).revision).toBe(2);
+    expect(cache.peek('s')).toBe(3);
   });
 });

@@ -17,9 +17,17 @@ const MAX_CACHED_STREAMS = 20_000;
 
 type Evolve = (state: unknown, event: DomainEvent) => unknown;
 
+/** An append made through the cache and not known to have succeeded: the states foreseen from it rest on it. */
+interface Foresight {
+  readonly durable: Promise<boolean>;
+  failed: boolean;
+}
+
 /** A cached stream remembers how it is folded, so an append can foresee its next state. */
 interface Entry extends LoadedStream<unknown> {
   evolve: Evolve;
+  /** Set when the state includes events of an append not known durable: it holds only if that append succeeds. */
+  restsOn?: Foresight;
 }
 
 /**
@@ -30,8 +38,6 @@ export class StreamCache {
   private readonly cache = new Map<string, Entry>();
   /** Appends made through `append` and not yet settled: whether each succeeded. */
   private readonly pending = new Set<Promise<boolean>>();
-  /** Per stream, the last append made through `append` while it has not settled: whether it succeeded. */
-  private readonly lastAppend = new Map<string, Promise<boolean>>();
   /** Shared by every command writer sharing this cache, i.e. by the process's whole command path. */
   readonly locks = new StreamLocks();
 
@@ -41,7 +47,7 @@ export class StreamCache {
     streamId: string,
     evolve: (state: S | undefined, event: E) => S,
   ): Promise<LoadedStream<S>> {
-    const cached = this.cache.get(streamId) ?? emptyStream(evolve as Evolve);
+    const cached = this.usable(this.cache.get(streamId)) ?? emptyStream(evolve as Evolve);
     const tail = await this.store.readStream(streamId, cached.revision + 1);
     if (tail.length === 0) return cached as LoadedStream<S>;
     const loaded = fold(cached, tail);
@@ -50,35 +56,40 @@ export class StreamCache {
   }
 
   /**
-   * Appends through `store` (the cache's own or one wrapping it), remembering each stream written as it will be once the append is durable, then calls `handOver`:
-   * the commands waiting for these streams' locks may decide on that state without waiting for the fsync. The
-   * store commits appends in the order they were made, so theirs land after this one; should this one fail,
-   * what was remembered is forgotten and theirs fail their revision check and are decided again. When a
-   * stream's next state cannot be foreseen (not cached at the expected revision), `handOver` is not called: the
-   * caller keeps its locks until the append is durable. `unremembered` streams are written in the same append but
-   * neither cached nor foreseen (the channel-event markers: written once, never read on the happy path).
+   * Appends through `store` (the cache's own or one wrapping it), remembering each stream written as it will be once
+   * the append is durable, then calls `handOver`: the commands waiting for these streams' locks may decide on that
+   * state without waiting for the fsync. `decidedOn` are the streams as loaded for the decision. On a store that
+   * commits appends in the order they were made, one decided on a foreseen state lands after the append it rests
+   * on, and fails its revision check if that one failed. On any other store it first waits for that append, and
+   * fails as a lost race if it failed: another writer may have filled the revision it left free, and the check
+   * would pass on a state that never existed. When a stream's next state cannot be foreseen (not cached at the
+   * expected revision), `handOver` is not called: the caller keeps its locks until the append is durable.
+   * `unremembered` streams are written in the same append but neither cached nor foreseen (the channel-event
+   * markers: written once, never read on the happy path).
    */
   async append(
     store: EventStore,
     requests: AppendRequest[],
+    decidedOn: LoadedStream<unknown>[],
     handOver: () => void,
     unremembered: AppendRequest[] = [],
   ): Promise<AppendResult> {
-    if (!store.appendsInOrder) await this.afterPredecessors(requests);
+    if (!store.appendsInOrder) await this.afterForesights(requests, decidedOn);
     // Unremembered first: the append's position stays that of the caller's own last event.
     const appending = store.append([...unremembered, ...requests]);
-    const settled = appending.then(
-      () => true,
-      () => false,
-    );
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
-    for (const { streamId } of requests) this.lastAppend.set(streamId, settled);
-    void settled.then(() => {
-      for (const { streamId } of requests)
-        if (this.lastAppend.get(streamId) === settled) this.lastAppend.delete(streamId);
-    });
-    const foreseen = requests.map((request) => this.foresee(request));
+    const foresight: Foresight = {
+      failed: false,
+      durable: appending.then(
+        () => true,
+        () => {
+          foresight.failed = true;
+          return false;
+        },
+      ),
+    };
+    this.pending.add(foresight.durable);
+    void foresight.durable.then(() => this.pending.delete(foresight.durable));
+    const foreseen = requests.map((request) => this.foresee(request, foresight));
     if (foreseen.every((entry) => entry !== undefined)) {
       requests.forEach(({ streamId }, n) => this.remember(streamId, foreseen[n]!));
       handOver();
@@ -96,15 +107,13 @@ export class StreamCache {
     }
   }
 
-  /**
-   * An append decided on a state foreseen from appends not durable yet waits for them, and fails as a lost race if
-   * one of them failed: on a store shared with other processes, another writer could otherwise fill the revision
-   * the failed one left free, and this append would pass its check on a state that never existed.
-   */
-  private async afterPredecessors(requests: AppendRequest[]): Promise<void> {
-    for (const { streamId, expectedRevision } of requests) {
-      const before = this.lastAppend.get(streamId);
-      if (before && !(await before)) throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
+  private async afterForesights(requests: AppendRequest[], decidedOn: LoadedStream<unknown>[]): Promise<void> {
+    for (const loaded of decidedOn) {
+      const foresight = (loaded as Entry).restsOn;
+      if (foresight && !(await foresight.durable)) {
+        const { streamId, expectedRevision } = requests[0];
+        throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
+      }
     }
   }
 
@@ -118,23 +127,44 @@ export class StreamCache {
     return this.cache.get(streamId)?.state as S | undefined;
   }
 
+  /** A cached state foreseen from an append that then failed never existed: it is read again from the store. */
+  private usable(entry: Entry | undefined): Entry | undefined {
+    return entry?.restsOn?.failed ? undefined : entry;
+  }
+
   private remember(streamId: string, loaded: Entry) {
+    if (loaded.restsOn?.failed) {
+      this.cache.delete(streamId);
+      return;
+    }
     this.cache.delete(streamId);
     this.cache.set(streamId, loaded);
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  private foresee({ streamId, expectedRevision, events }: AppendRequest): Entry | undefined {
-    const entry = this.cache.get(streamId);
+  private foresee({ streamId, expectedRevision, events }: AppendRequest, restsOn: Foresight): Entry | undefined {
+    const entry = this.usable(this.cache.get(streamId));
     if (!entry || expectedRevision !== entry.revision) return undefined;
-    return fold(
-      entry,
-      events.map((event, n) => ({ ...event, streamId, revision: entry.revision + 1 + n, position: 0, recordedAt: '' })),
-    );
+    return {
+      ...fold(
+        entry,
+        events.map((event, n) => ({
+          ...event,
+          streamId,
+          revision: entry.revision + 1 + n,
+          position: 0,
+          recordedAt: '',
+        })),
+      ),
+      restsOn,
+    };
   }
 }
 
-/** The entry after `tail`; `lastPosition` stays the entry's for events not stored yet (position 0). */
+/**
+ * The entry after `tail`; `lastPosition` stays the entry's for events not stored yet (position 0). A tail read after
+ * a foreseen state still rests on its foresight: were it to fail, that tail was written after another writer's events.
+ */
 const fold = (entry: Entry, tail: StoredEvent[]): Entry => {
   let state = entry.state;
   // Copied only when it grows: an agent's stream is long and its events rarely carry a cause.
@@ -152,6 +182,7 @@ const fold = (entry: Entry, tail: StoredEvent[]): Entry => {
     lastPosition: last.position || entry.lastPosition,
     causations,
     evolve: entry.evolve,
+    ...(entry.restsOn && { restsOn: entry.restsOn }),
   };
 };
 
