@@ -62,6 +62,11 @@ export class FaultyStore implements EventStore {
     return this.inner.readStream(streamId, fromRevision);
   }
 
+  async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    this.refuseIfUnavailable();
+    return this.inner.readLastEvent(streamId);
+  }
+
   async readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     this.refuseIfUnavailable();
     return this.inner.readAll(afterPosition, maxCount);

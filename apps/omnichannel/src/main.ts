@@ -3,11 +3,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PARTITION_COUNT } from '#scheduling';
 import { AppModule } from './app.module';
-import { Config, isLoopback, readConfig } from './config';
+import { Config, isLoopback, readConfig, sharedStore } from './config';
 import { DataDirLock, DataDirLockedError } from './engine/data-dir-lock';
 import { access } from './health/health.controller';
 import { InstanceOwnership } from './instances/instance-ownership';
-import { SoleOwnerLock } from './instances/sole-owner-lock';
+import { EventStore } from '#event-store';
+import { SoleOwnerEvents, SoleOwnerLock } from './instances/sole-owner-lock';
+import { StoreLease } from './instances/store-lease';
+import { createEventStore } from './engine/event-store.factory';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 import { exitOnStartupFailure } from './process/startup-failure';
@@ -27,24 +30,40 @@ const holdDataDir = (config: Config): DataDirLock => {
   }
 };
 
-/** Without Kafka on a shared PostgreSQL store: this instance owns every partition, or does not start. */
-let soleOwner: SoleOwnerLock | undefined;
-/** Set once the application exists: the lock's session may go (and come back) at any time after start. */
+/** Without Kafka on a shared store: this instance owns every partition, or does not start. */
+let soleOwner: SoleOwnerLock | StoreLease | undefined;
+/** Set once the application exists: the lock or lease may go (and come back) at any time after start. */
 let ownership: InstanceOwnership | undefined;
+/** The lease's own client to EventStoreDB, apart from the engine's. */
+let leaseStore: EventStore | undefined;
 
-const holdSoleOwnership = async ({ postgres, instanceId }: Config): Promise<SoleOwnerLock> => {
+/** It cannot know whether another instance took over meanwhile: it owns nothing until it holds the lock again. */
+const soleOwnerEvents = (what: string): SoleOwnerEvents => {
   const logger = new Logger('Partitions');
+  return {
+    lost: (error) => {
+      logger.warn(`sole ownership lost (${error.message}): owning no partition until the ${what} is taken again`);
+      ownership?.assign([]);
+    },
+    regained: () => {
+      logger.log('sole ownership taken again: owning every partition');
+      ownership?.assign(Array.from({ length: PARTITION_COUNT }, (_, i) => i));
+    },
+  };
+};
+
+/** PostgreSQL: a session advisory lock. EventStoreDB, which has no lock: a lease kept in a stream, on its own client. */
+const holdSoleOwnership = async (config: Config): Promise<SoleOwnerLock | StoreLease> => {
   try {
-    return await SoleOwnerLock.acquire(postgres!.url, instanceId, {
-      // It cannot know whether another instance took the lock meanwhile: it owns nothing until it holds it again.
-      lost: (error) => {
-        logger.warn(`sole ownership lost (${error.message}): owning no partition until the lock is taken again`);
-        ownership?.assign([]);
-      },
-      regained: () => {
-        logger.log('sole ownership taken again: owning every partition');
-        ownership?.assign(Array.from({ length: PARTITION_COUNT }, (_, i) => i));
-      },
+    if (config.postgres)
+      return await SoleOwnerLock.acquire(config.postgres.url, config.instanceId, soleOwnerEvents('lock'));
+    leaseStore = await createEventStore(config);
+    return await StoreLease.acquire(leaseStore, config.instanceId, soleOwnerEvents('lease'), {
+      storeName: 'EventStoreDB',
+      observing: (holder, upToMs) =>
+        new Logger('Partitions').log(
+          `the sole-owner lease is held by ${holder}: waiting up to ${upToMs / 1000} s to see whether it is renewed`,
+        ),
     });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -55,11 +74,22 @@ const holdSoleOwnership = async ({ postgres, instanceId }: Config): Promise<Sole
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   dataDirLock = holdDataDir(config);
-  if (config.postgres && !config.kafkaBrokers?.length) soleOwner = await holdSoleOwnership(config);
+  if (sharedStore(config) && !config.kafkaBrokers?.length) soleOwner = await holdSoleOwnership(config);
   // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
-  ownership = app.get(InstanceOwnership);
+  const instance = app.get(InstanceOwnership);
+  ownership = instance;
+  if (soleOwner instanceof StoreLease) {
+    const lease = soleOwner;
+    // Past the lease nothing is owned, whether or not the lapse has been noticed yet.
+    instance.ownership.guard(() => lease.valid);
+    if (!lease.valid) instance.assign([]);
+    instance.onShutdown(async () => {
+      await lease.release();
+      await leaseStore?.close();
+    });
+  }
   setUpOperations(app, config);
   app.useGlobalPipes(validationPipe());
   // Every shutdown signal (the empty list); exit 0 through process.exit once shut down cleanly, which flushes the log.

@@ -21,6 +21,7 @@ const interceptedStore = (store: EventStore) => {
       return store.append(requests);
     },
     readStream: (streamId, fromRevision) => store.readStream(streamId, fromRevision),
+    readLastEvent: (streamId) => store.readLastEvent(streamId),
     readAll: (after, max) => store.readAll(after, max),
     headPosition: () => store.headPosition(),
     subscribeToAll: (after, handler, onError) => store.subscribeToAll(after, handler, onError),

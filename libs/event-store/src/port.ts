@@ -88,6 +88,8 @@ export interface EventStore {
   append(requests: AppendRequest[]): Promise<AppendResult>;
   /** Events of one stream from `fromRevision` (inclusive), oldest first; `[]` for an unknown stream. */
   readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
+  /** The newest event of one stream, or `undefined` for an unknown stream: one read, however long the stream. */
+  readLastEvent(streamId: string): Promise<StoredEvent | undefined>;
   /** Up to `maxCount` events with a position strictly greater than `afterPosition`, in global order. */
   readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]>;
   /** The position of the newest event, or 0 for an empty store. */

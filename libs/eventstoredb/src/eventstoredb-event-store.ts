@@ -317,6 +317,10 @@ export class EventStoreDbEventStore implements EventStore {
     });
   }
 
+  readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    return this.read(`readLastEvent(${streamId})`, () => this.lastEvent(streamId));
+  }
+
   /**
    * Pages on when what the server returned was all left out (other writers' events, see
    * `readFromAll`), so a page is empty only at the end of `$all`.

@@ -1,6 +1,6 @@
 import { Message } from 'kafkajs';
 import { EventStore, StoredEvent, Subscription } from '#event-store';
-import { isChannelEventMarker } from '#event-envelope';
+import { isChannelEventMarker, isSoleOwnerLeaseEvent } from '#event-envelope';
 import { Backoff, describeError, sleep, withTimeout } from './backoff';
 import { CheckpointStore } from './checkpoint-store';
 import { MessagingLogger } from './client';
@@ -138,7 +138,7 @@ export class ConversationEventPublisher {
       this.checkpoint = request.last;
       this.published += request.messages.length;
     }
-    // Markers ending the batch are not published; the checkpoint passes them all the same (the store's head).
+    // Markers (and lease events) ending the batch are not published; the checkpoint passes them all the same (the store's head).
     const last = events.length > 0 ? events[events.length - 1].position : 0;
     if (last > this.checkpoint) {
       this.options.checkpoints.save(this.checkpointName, last);
@@ -151,7 +151,7 @@ export class ConversationEventPublisher {
     let bytes = 0;
     let last = 0;
     for (const event of events) {
-      if (isChannelEventMarker(event)) continue;
+      if (isChannelEventMarker(event) || isSoleOwnerLeaseEvent(event)) continue;
       const message = this.toMessage(event);
       const size = sizeOf(message);
       if (messages.length > 0 && (bytes + size > this.maxRequestBytes || messages.length >= this.maxRequestCount)) {

@@ -200,6 +200,17 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
+  readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    return this.read('readLastEvent', async () => {
+      const [last] = await this.rows({
+        name: 'omnichannel_read_last',
+        text: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
+        values: [streamId],
+      });
+      return last;
+    });
+  }
+
   readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     if (maxCount <= 0) return Promise.resolve([]);
     return this.read('readAll', () => this.readAllOnce(afterPosition, maxCount));

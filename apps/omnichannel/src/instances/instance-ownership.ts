@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Ownership } from '#scheduling';
 import { Config, sharedStore } from '../config';
 import { CONFIG } from '../tokens';
@@ -11,12 +11,13 @@ import { Metrics } from '../observability/metrics';
  * time spent owning nothing while in service.
  */
 @Injectable()
-export class InstanceOwnership implements OnModuleInit {
+export class InstanceOwnership implements OnModuleInit, OnApplicationShutdown {
   readonly ownership: Ownership;
   private readonly logger = new Logger('Partitions');
   private rebalances = 0;
   private unownedMs = 0;
   private unownedSince?: number;
+  private readonly shutdownHooks: (() => Promise<void>)[] = [];
 
   constructor(
     @Inject(CONFIG) readonly config: Config,
@@ -42,6 +43,15 @@ export class InstanceOwnership implements OnModuleInit {
     }
     if (gained.length || lost.length)
       this.logger.log(`owns ${partitions.length} partition(s): gained [${gained.join(',')}], lost [${lost.join(',')}]`);
+  }
+
+  /** Run at shutdown: a sole owner's lease is released so that the next instance need not wait for it to lapse. */
+  onShutdown(hook: () => Promise<void>): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const hook of this.shutdownHooks) await hook();
   }
 
   rebalanced(): void {

@@ -7,11 +7,11 @@ const SOLE_OWNER_KEY = 0x6f6d6e69; // 'omni'
 /** How long a holder that lost its session waits between attempts to take the lock again. */
 const RETAKE_INTERVAL_MS = 1_000;
 
-/** Another instance on this PostgreSQL store without Kafka to share the partitions with. */
+/** Another instance on this shared store without Kafka to share the partitions with. */
 export class SoleOwnerTakenError extends Error {
-  constructor(holder: string) {
+  constructor(holder: string, store = 'PostgreSQL') {
     super(
-      `another instance owns every partition of this PostgreSQL store (${holder}) and KAFKA_BROKERS is unset: ` +
+      `another instance owns every partition of this ${store} store (${holder}) and KAFKA_BROKERS is unset: ` +
         'without Kafka one instance owns all the work; set KAFKA_BROKERS on every instance to run several',
     );
     this.name = 'SoleOwnerTakenError';

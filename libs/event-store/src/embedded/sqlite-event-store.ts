@@ -53,6 +53,7 @@ export class SqliteEventStore implements EventStore {
   private drained: (() => void)[] = [];
   private readonly writerExited: Promise<void>;
   private readonly selectStream: Database.Statement<[string, number], EventRow>;
+  private readonly selectLast: Database.Statement<[string], EventRow>;
   private readonly selectAll: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
 
@@ -65,6 +66,11 @@ export class SqliteEventStore implements EventStore {
     this.selectStream = this.db
       .prepare<[string, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
+      )
+      .raw();
+    this.selectLast = this.db
+      .prepare<[string], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`,
       )
       .raw();
     this.selectAll = this.db
@@ -119,6 +125,13 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
     return this.run(() => this.selectStream.all(streamId, fromRevision).map(toStoredEvent));
+  }
+
+  async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    return this.run(() => {
+      const row = this.selectLast.get(streamId);
+      return row && toStoredEvent(row);
+    });
   }
 
   async readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {

@@ -173,6 +173,13 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         expect(await store.readStream(streamId('unknown'))).toEqual([]);
       });
 
+      it('reads the newest event of a stream, and of an unknown stream undefined', async () => {
+        const s = await existingStream(store, 'last', 3);
+
+        expect(await store.readLastEvent(s)).toEqual((await store.readStream(s, 2))[0]);
+        expect(await store.readLastEvent(streamId('unknown'))).toBeUndefined();
+      });
+
       it('reads all streams in append order with strictly increasing positions', async () => {
         const a = streamId('all-a');
         const b = streamId('all-b');

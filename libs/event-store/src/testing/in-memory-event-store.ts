@@ -81,6 +81,12 @@ export class InMemoryEventStore implements EventStore {
     return structuredClone((this.streams.get(streamId) ?? []).slice(fromRevision));
   }
 
+  async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {
+    await this.gate('read');
+    const last = this.streams.get(streamId)?.at(-1);
+    return last && structuredClone(last);
+  }
+
   async readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     await this.gate('read');
     return structuredClone(this.events.slice(afterPosition, afterPosition + maxCount));
