@@ -117,10 +117,11 @@ it('given a holder cut off for longer than its lease, another takes over, and th
   const former = await held(a.acquire());
   a.connection.mode = 'down';
 
-  let successor: StoreLease | undefined;
+  const taken: { successor?: StoreLease } = {};
   let overlap = false;
-  const watching = setInterval(() => (overlap ||= former.valid && successor?.valid === true), 5);
-  successor = await held(b.acquire());
+  const watching = setInterval(() => (overlap ||= former.valid && taken.successor?.valid === true), 5);
+  const successor = await held(b.acquire());
+  taken.successor = successor;
   a.connection.mode = 'up';
   await until(() => a.told.length === 1, 'the former holder heard it lost');
   // Long enough for the former holder to renew in vain, find the takeover and watch the successor's renewals.
