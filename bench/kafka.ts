@@ -22,19 +22,7 @@ import { percentiles, round } from './stats';
  * default 100,000).
  */
 export async function kafkaBench(): Promise<Record<string, unknown>> {
-  const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
-  const infra = (script: string, ...args: string[]) =>
-    execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  // A broker the benchmark started for itself is stopped (and its data removed) when it is done; one already
-  // running is left as it was.
-  const startedHere = !configured && !(await listening(9092));
-  if (!configured) infra('start.sh');
-  const brokers = (configured ?? '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
+  const { brokers, release } = await benchBroker();
   const rate = Number(process.env.KAFKA_BENCH_RATE ?? 1000);
   const seconds = Number(process.env.KAFKA_BENCH_SECONDS ?? 10);
   const burst = Number(process.env.KAFKA_BENCH_BURST ?? 50_000);
@@ -116,8 +104,27 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     await watcher.stop();
     await admin.disconnect().catch(() => undefined);
     await server.stop();
-    if (startedHere) infra('stop.sh', '--clean');
+    release();
   }
+}
+
+/**
+ * KAFKA_BENCH_BROKERS or KAFKA_BROKERS, else the local broker of infra/kafka, started if needed. A broker started
+ * here is stopped (and its data removed) by `release`; one already running is left as it was.
+ */
+export async function benchBroker(): Promise<{ brokers: string[]; release: () => void }> {
+  const configured = process.env.KAFKA_BENCH_BROKERS ?? process.env.KAFKA_BROKERS;
+  const infra = (script: string, ...args: string[]) =>
+    execFileSync('bash', [join(__dirname, '..', '..', 'infra', 'kafka', script), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const startedHere = !configured && !(await listening(9092));
+  if (!configured) infra('start.sh');
+  const brokers = (configured ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return { brokers, release: () => startedHere && infra('stop.sh', '--clean') };
 }
 
 const listening = (port: number) =>

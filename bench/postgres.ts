@@ -214,7 +214,10 @@ function benchEvent(): NewEvent {
 }
 
 /** A database of the bench's own on the server, dropped afterwards. */
-async function createDatabase(serverUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  serverUrl: string,
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `omnichannel_${label}_${randomBytes(4).toString('hex')}`;
   const admin = async (statement: string) => {
     const client = new Client({ connectionString: serverUrl });

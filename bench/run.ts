@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { contentionBench } from './contention';
+import { instancesBench } from './instances';
 import { kafkaBench } from './kafka';
 import { lifecycleBench } from './lifecycle';
 import { postgresBench } from './postgres';
@@ -16,13 +17,15 @@ import { scaleBench } from './scale';
  * PostgreSQL scenario makes its databases on BENCH_POSTGRES_URL or the machine's server (see bench/postgres.ts).
  */
 const USAGE = `usage: npm run bench [-- --help]
-  prints one JSON line per scenario: lifecycle, replay, kafka, scale (with contention)
-  BENCH_ONLY=lifecycle,replay,kafka,scale   run only these
+  prints one JSON line per scenario: lifecycle, replay, kafka, scale (with contention), instances
+  BENCH_ONLY=lifecycle,replay,kafka,scale   run only these (also postgres, instances)
   BENCH_CONVERSATIONS (2000)                lifecycle: conversations
   BENCH_REPLAY_EVENTS (1000000)             replay: events in the store
   BENCH_SCALE_AGENTS, BENCH_SCALE_WAITING, BENCH_SCALE_SAMPLE, BENCH_SCALE_RATE, BENCH_SCALE_SECONDS
                                             scale: smaller for a quick run (bench/scale.ts)
   BENCH_CONTENTION_LIFECYCLES (2000)        scale: lifecycles beside a bare server
+  BENCH_INSTANCES_CONVERSATIONS (2000), BENCH_INSTANCES_AGENTS (100), BENCH_INSTANCES_CONCURRENCY (32)
+                                            instances: 1 and 3 instances on PostgreSQL and Kafka
   KAFKA_BROKERS                             kafka: this broker, else the local one of infra/kafka`;
 
 async function main(): Promise<void> {
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await scaleBench()));
     console.log(JSON.stringify(await contentionBench(Number(process.env.BENCH_CONTENTION_LIFECYCLES ?? 2000))));
   }
+  if (run('instances')) console.log(JSON.stringify(await instancesBench()));
 }
 
 main().catch((error) => {

@@ -24,7 +24,7 @@ const requested = (conversationId: string, workstreamId: string, queueId: string
 });
 
 /** Runs `work(i)` for i in [0, n) with `concurrency` in flight; resolves with the seconds it took. */
-const pool = async (n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> => {
+export const pool = async (n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> => {
   let next = 0;
   const started = performance.now();
   await Promise.all(

@@ -43,7 +43,8 @@ export class BenchServer {
   }
 
   async stop(removeData = true): Promise<void> {
-    if (this.process.exitCode === null) {
+    // A process killed by a signal (kill -9) has no exit code, only a signal code: it has exited all the same.
+    if (this.process.exitCode === null && this.process.signalCode === null) {
       const exited = new Promise((resolve) => this.process.once('exit', resolve));
       this.process.kill('SIGTERM');
       await exited;
