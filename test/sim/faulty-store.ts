@@ -57,9 +57,9 @@ export class FaultyStore implements EventStore {
     return this.inner.append(requests);
   }
 
-  async readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]> {
+  async readStream(streamId: string, fromRevision?: number, maxCount?: number): Promise<StoredEvent[]> {
     this.refuseIfUnavailable();
-    return this.inner.readStream(streamId, fromRevision);
+    return this.inner.readStream(streamId, fromRevision, maxCount);
   }
 
   async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {

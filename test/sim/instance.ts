@@ -65,7 +65,7 @@ export class SimInstance {
     this.commands = new ConversationCommands(this.store, this.cache, this.clock, this.retry);
     this.config = new ConfigurationCommands(this.store, this.cache, this.clock, this.retry);
     this.runner = new ProjectionRunner(this.db, this.store, allProjections);
-    this.readModels = everyQuery(this.db);
+    this.readModels = everyQuery(this.db, this.store);
     this.buildProcessManagers();
     const started = this.runner.start();
     this.runner.onBatch(

@@ -86,8 +86,11 @@ export interface EventStore {
    * and all events are written, or nothing is written and `WrongExpectedRevisionError` is thrown.
    */
   append(requests: AppendRequest[]): Promise<AppendResult>;
-  /** Events of one stream from `fromRevision` (inclusive), oldest first; `[]` for an unknown stream. */
-  readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
+  /**
+   * Events of one stream from `fromRevision` (inclusive), oldest first, at most `maxCount` of them (all when
+   * omitted); `[]` for an unknown stream.
+   */
+  readStream(streamId: string, fromRevision?: number, maxCount?: number): Promise<StoredEvent[]>;
   /** The newest event of one stream, or `undefined` for an unknown stream: one read, however long the stream. */
   readLastEvent(streamId: string): Promise<StoredEvent | undefined>;
   /** Up to `maxCount` events with a position strictly greater than `afterPosition`, in global order. */

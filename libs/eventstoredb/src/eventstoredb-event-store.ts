@@ -299,13 +299,14 @@ export class EventStoreDbEventStore implements EventStore {
 
   // ---- reads -------------------------------------------------------------------------------
 
-  readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+  readStream(streamId: string, fromRevision = 0, maxCount?: number): Promise<StoredEvent[]> {
     return this.read(`readStream(${streamId})`, async () => {
       const events: StoredEvent[] = [];
       try {
         for await (const resolved of this.client.readStream(streamId, {
           fromRevision: BigInt(fromRevision),
           direction: FORWARDS,
+          ...(maxCount === undefined ? {} : { maxCount }),
         })) {
           if (resolved.event) events.push(toStoredEvent(resolved.event, false));
         }

@@ -190,12 +190,13 @@ export class PostgresEventStore implements EventStore {
 
   // ---- reads -------------------------------------------------------------------------------
 
-  readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+  readStream(streamId: string, fromRevision = 0, maxCount?: number): Promise<StoredEvent[]> {
     return this.read('readStream', () =>
       this.rows({
         name: 'omnichannel_read_stream',
-        text: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
-        values: [streamId, fromRevision],
+        // LIMIT NULL is no limit.
+        text: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+        values: [streamId, fromRevision, maxCount ?? null],
       }),
     );
   }

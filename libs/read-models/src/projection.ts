@@ -1,5 +1,5 @@
 import { DomainEvent } from '#domain';
-import { StoredEvent } from '#event-store';
+import { EventStore, StoredEvent } from '#event-store';
 import { Db } from './database';
 
 /** How one projection consumes a batch: every event in order, then one flush (inside the batch's transaction). */
@@ -24,8 +24,11 @@ export interface Projection {
   open(db: Db): ProjectionHandler;
 }
 
-/** Queries over the read-model database: each prepares its statements once, on tables the projections created. */
-export type QueriesClass = new (db: Db) => object;
+/**
+ * Queries over the read-model database: each prepares its statements once, on tables the projections created.
+ * The store is there for read models that keep references to its events (the audit).
+ */
+export type QueriesClass = new (db: Db, store: EventStore) => object;
 
 /** One read model: its projection and the query classes its readers are given (one per kind of reader). */
 export interface ReadModel {

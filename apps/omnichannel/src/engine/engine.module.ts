@@ -47,8 +47,8 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from '../tokens';
     // Queries prepare statements on the tables the runner's projections create: the runner comes first.
     ...allQueries.map((Queries) => ({
       provide: Queries,
-      inject: [READ_MODEL_DB, ProjectionRunner],
-      useFactory: (db: Db) => new Queries(db),
+      inject: [READ_MODEL_DB, EVENT_STORE, ProjectionRunner],
+      useFactory: (db: Db, store: EventStore) => new Queries(db, store),
     })),
   ],
   exports: [

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       const progress = await rebuild(store, db, allProjections, { until: options.until });
       const conversations = new ConversationQueries(db);
       if (options.conversation) {
-        const history = new AuditQueries(db).auditTrail(options.conversation);
+        const history = await new AuditQueries(db, store).auditTrail(options.conversation);
         if (history.length === 0)
           throw new Error(
             `conversation '${options.conversation}' has no events${options.untilLabel ? ` up to ${options.untilLabel}` : ''}`,

@@ -52,7 +52,7 @@ export class SqliteEventStore implements EventStore {
   private sendScheduled = false;
   private drained: (() => void)[] = [];
   private readonly writerExited: Promise<void>;
-  private readonly selectStream: Database.Statement<[string, number], EventRow>;
+  private readonly selectStream: Database.Statement<[string, number, number], EventRow>;
   private readonly selectLast: Database.Statement<[string], EventRow>;
   private readonly selectAll: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
@@ -64,8 +64,9 @@ export class SqliteEventStore implements EventStore {
     // Created and migrated here, synchronously, before the writer thread opens it.
     this.db = openDatabase(file);
     this.selectStream = this.db
-      .prepare<[string, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
+      .prepare<[string, number, number], EventRow>(
+        // A negative LIMIT is no limit in SQLite.
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       )
       .raw();
     this.selectLast = this.db
@@ -123,8 +124,8 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
-    return this.run(() => this.selectStream.all(streamId, fromRevision).map(toStoredEvent));
+  async readStream(streamId: string, fromRevision = 0, maxCount = -1): Promise<StoredEvent[]> {
+    return this.run(() => this.selectStream.all(streamId, fromRevision, maxCount).map(toStoredEvent));
   }
 
   async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {

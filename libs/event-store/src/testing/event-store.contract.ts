@@ -48,6 +48,14 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         expect((await store.readStream(s)).map((event) => event.revision)).toEqual([0, 1, 2]);
       });
 
+      it('reads at most maxCount events of a stream from a revision', async () => {
+        const s = await existingStream(store, 'bounded', 4);
+
+        expect((await store.readStream(s, 1, 2)).map((event) => event.revision)).toEqual([1, 2]);
+        expect((await store.readStream(s, 3, 5)).map((event) => event.revision)).toEqual([3]);
+        expect((await store.readStream(s, 2)).map((event) => event.revision)).toEqual([2, 3]);
+      });
+
       it('rejects a numeric revision that does not match, writing nothing', async () => {
         const s = await existingStream(store, 'stale', 1);
 

@@ -76,9 +76,10 @@ export class InMemoryEventStore implements EventStore {
     return { position: this.events.length, revisions };
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+  async readStream(streamId: string, fromRevision = 0, maxCount?: number): Promise<StoredEvent[]> {
     await this.gate('read');
-    return structuredClone((this.streams.get(streamId) ?? []).slice(fromRevision));
+    const end = maxCount === undefined ? undefined : fromRevision + maxCount;
+    return structuredClone((this.streams.get(streamId) ?? []).slice(fromRevision, end));
   }
 
   async readLastEvent(streamId: string): Promise<StoredEvent | undefined> {

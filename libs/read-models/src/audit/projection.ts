@@ -1,4 +1,4 @@
-import { StatusReason } from '#domain';
+import { StatusReason, streams } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -6,8 +6,8 @@ import { AUDIT_SCHEMA } from './schema';
 import { AuditEntry } from './view';
 
 /**
- * Every event that concerns a conversation, from its own stream and from agents' streams
- * (the capacity it held and released), with who caused it, when and why.
+ * Every event that concerns a conversation, from its own stream and from agents' streams (the capacity it held
+ * and released), as references to the event store: a copy of every event was most of a replay's cost.
  */
 export const auditProjection: Projection = {
   name: 'audit',
@@ -15,17 +15,34 @@ export const auditProjection: Projection = {
   reads: ['conversation.*', 'agent.capacity_held', 'agent.capacity_released'],
   tables: { audit: 'position' },
   open(db: Db) {
+    dropCopies(db);
     db.exec(AUDIT_SCHEMA);
-    const insert = db.prepare('INSERT OR IGNORE INTO audit (position, conversation_id, event) VALUES (?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO audit (position, conversation_id, stream_id, revision) VALUES (?, ?, ?, ?)',
+    );
     const apply = (stored: StoredEvent) => {
       const conversationId = stored.data.conversationId;
       if (typeof conversationId !== 'string') return;
-      insert.run(stored.position, conversationId, auditJson(stored));
+      if (stored.streamId === streams.conversation(conversationId))
+        insert.run(stored.position, conversationId, null, null);
+      else insert.run(stored.position, conversationId, stored.streamId, stored.revision);
     };
     return { apply };
   },
 };
 
+/**
+ * A read-model file from before issue 23 holds a copy of every event (column `event`): that table is dropped and
+ * its checkpoint forgotten, so the references are projected again from the start of the store.
+ */
+const dropCopies = (db: Db) => {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('audit')").pluck().all();
+  if (!columns.includes('event')) return;
+  db.exec('DROP TABLE audit');
+  db.prepare("DELETE FROM checkpoints WHERE projection = 'audit'").run();
+};
+
+/** A stored event as its conversation's trail shows it: the event whole, with who caused it, when and why. */
 export const auditEntry = (stored: StoredEvent): AuditEntry => {
   const { actor, causationId, occurredAt, at, statusReason, schemaVersion } = stored.metadata;
   return {
@@ -43,28 +60,4 @@ export const auditEntry = (stored: StoredEvent): AuditEntry => {
     ...(statusReason ? { statusReason: statusReason as StatusReason } : {}),
     schemaVersion,
   };
-};
-
-/**
- * `JSON.stringify(auditEntry(stored))` (same text, same key order), with the event's data spliced in as the
- * store's own JSON text when it has it: serialising every event again was the audit's main cost in a replay.
- */
-export const auditJson = (stored: StoredEvent): string => {
-  const rawData = stored.rawData;
-  if (rawData === undefined) return JSON.stringify(auditEntry(stored));
-  const { actor, causationId, occurredAt, at, statusReason, schemaVersion } = stored.metadata;
-  return (
-    `{"position":${JSON.stringify(stored.position)},"eventId":${JSON.stringify(stored.eventId)}` +
-    `,"streamId":${JSON.stringify(stored.streamId)},"revision":${JSON.stringify(stored.revision)}` +
-    `,"type":${JSON.stringify(stored.type)},"data":${rawData}${field('actor', actor)}` +
-    `${causationId ? field('causationId', causationId) : ''}${field('occurredAt', occurredAt)}${field('at', at)}` +
-    `${field('recordedAt', stored.recordedAt)}${statusReason ? field('statusReason', statusReason) : ''}` +
-    `${field('schemaVersion', schemaVersion)}}`
-  );
-};
-
-/** `,"name":value` as JSON.stringify writes a property, nothing for an undefined one (which it leaves out). */
-const field = (name: string, value: unknown): string => {
-  const json = JSON.stringify(value);
-  return json === undefined ? '' : `,"${name}":${json}`;
 };

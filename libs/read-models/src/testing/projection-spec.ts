@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { ConversationEvent, ConversationState, DomainEvent, evolveConversation, streamOf } from '#domain';
 import { T0, Unstamped } from '#domain/testing';
 import { toNewEvent } from '#event-envelope';
-import { Actor, StoredEvent } from '#event-store';
+import { Actor, EventStore, StoredEvent } from '#event-store';
+import { InMemoryEventStore } from '#event-store/testing';
 import { AgentQueries } from '../agents';
 import { AuditQueries } from '../audit';
 import { ConfigurationQueries } from '../configuration';
@@ -47,15 +48,21 @@ export const stored = (events: Unstamped<DomainEvent>[], actor: Actor = ACTOR): 
 
 /**
  * The projection after the events, applied in batches of `batchSize` (all at once by default). The other
- * projections' tables exist, empty, so every query can be prepared.
+ * projections' tables exist, empty, so every query can be prepared; `store` is where queries read the events
+ * a read model refers to (the audit).
  */
-export const project = (projection: Projection, events: StoredEvent[], batchSize = events.length) => {
+export const project = (
+  projection: Projection,
+  events: StoredEvent[],
+  batchSize = events.length,
+  store: EventStore = new InMemoryEventStore(),
+) => {
   const db = new Database(':memory:');
   for (const other of allProjections.filter((p) => p !== projection)) other.open(db);
   const set = new ProjectionSet(db, [projection]);
   for (let i = 0; i < events.length; i += batchSize) set.apply(events.slice(i, i + batchSize));
   return {
-    query: everyQuery(db),
+    query: everyQuery(db, store),
     rows: (sql: string, ...params: unknown[]) => db.prepare(sql).all(...params),
     position: set.position,
   };
@@ -72,7 +79,8 @@ export type EveryQuery = Public<ConversationQueries> &
   Public<HolderQueries> &
   Public<DistributionQueries>;
 
-export const everyQuery = (db: Db): EveryQuery => {
+/** `store` is where the audit reads the events it refers to (an empty one for specs that never read a trail). */
+export const everyQuery = (db: Db, store: EventStore = new InMemoryEventStore()): EveryQuery => {
   const instances = [
     ConversationQueries,
     TimerQueries,
@@ -82,7 +90,7 @@ export const everyQuery = (db: Db): EveryQuery => {
     AuditQueries,
     HolderQueries,
     DistributionQueries,
-  ].map((Queries) => new Queries(db));
+  ].map((Queries) => new Queries(db, store));
   const every: Record<string, unknown> = {};
   for (const instance of instances) {
     const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(instance)).filter((m) => m !== 'constructor');
