@@ -1,51 +1,59 @@
-import { randomUUID } from 'node:crypto';
-import { BenchServer, liveChatLifecycle, setUpPickQueue } from './server';
-import { peakRssMiB, percentiles, round } from './stats';
+import { BareServer, drive, measured, Measured, median } from './http-drive';
+import { BenchServer, setUpPickQueue } from './server';
+import { peakRssMiB, round } from './stats';
 
-const CONCURRENCY = 16;
+const CLIENTS = 32;
+const ROUNDS = 3;
+const IDS = { queueId: 'bq', workstreamId: 'bws' };
 
 /**
- * Issue 2's scenario: N conversations through a whole lifecycle (requested, picked, ended, closed)
- * over HTTP against the embedded store. Each step is one transition; latency is per HTTP call.
+ * The lifecycle path (issues 2 and 23): 32 clients, each its own agent, each running request, pick, end,
+ * close-session lifecycles over HTTP against the built service (embedded store, real clock). A bare
+ * `node:http` server in its own process answers the same requests with the same statuses, driven by the same
+ * client in the same run; service and bare server take turns in rounds (the machine's load drifts) after a
+ * warm-up of the service. Printed per side: wall rate, CPU time per transition (all threads, from /proc), and
+ * the ratios service/bare of both (the CPU ratio follows the machine's load much less).
+ * Env: BENCH_CONVERSATIONS (lifecycles per side, split over the rounds; default 2000).
  */
 export async function lifecycleBench(conversations: number): Promise<Record<string, unknown>> {
   const server = await BenchServer.start();
   try {
-    const agents = Array.from({ length: CONCURRENCY }, (_, i) => `bench-agent-${i}`);
-    await setUpPickQueue(server, { queueId: 'bq', workstreamId: 'bws' }, agents, 10);
-    const latencies: number[] = [];
-    const step = async (method: string, path: string, body: unknown, expected: number) => {
-      const started = performance.now();
-      const { status, json } = await server.request(method, path, body);
-      latencies.push(performance.now() - started);
-      if (status !== expected) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(json)}`);
-    };
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      agents.map(async (agentId) => {
-        for (let i = next++; i < conversations; i = next++) {
-          const id = `bench-${i}-${randomUUID().slice(0, 8)}`;
-          const ids = { queueId: 'bq', workstreamId: 'bws' };
-          await liveChatLifecycle(
-            (path, body, expected) => step('POST', path, body, expected),
-            id,
-            `cust-${i}`,
-            ids,
-            agentId,
-          );
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const agents = Array.from({ length: CLIENTS }, (_, i) => `bench-agent-${i}`);
+    await setUpPickQueue(server, IDS, agents, 10);
+    const agentOf = (client: number) => agents[client];
+    const perRound = Math.ceil(conversations / ROUNDS);
+    // The JIT's first minutes are not the path's cost.
+    await drive(server.url, Math.ceil(perRound / 2), CLIENTS, IDS, agentOf);
+    const bare = await BareServer.start();
+    const rounds: { service: Measured; bare: Measured }[] = [];
+    try {
+      for (let i = 0; i < ROUNDS; i++) {
+        const service = await measured(server.process.pid!, () => drive(server.url, perRound, CLIENTS, IDS, agentOf));
+        const reference = await measured(bare.pid, () => drive(bare.url, perRound, CLIENTS, IDS, agentOf));
+        rounds.push({ service, bare: reference });
+      }
+    } finally {
+      await bare.stop();
+    }
+    const ratios = rounds.map((r) => r.service.figures.transitionsPerSecond / r.bare.figures.transitionsPerSecond);
+    const cpuRatios = rounds.map((r) => r.bare.cpuMsPerTransition / r.service.cpuMsPerTransition);
     return {
-      scenario: 'lifecycle over HTTP, embedded store',
-      conversations,
-      concurrency: CONCURRENCY,
-      transitions: latencies.length,
-      seconds: round(seconds),
-      transitionsPerSecond: round(latencies.length / seconds, 0),
-      latencyMs: percentiles(latencies),
+      scenario: 'lifecycle over HTTP, 32 clients each its own agent, embedded store, beside a bare node:http server',
+      clients: CLIENTS,
+      lifecyclesPerRound: perRound,
+      service: {
+        transitionsPerSecond: rounds.map((r) => r.service.figures.transitionsPerSecond),
+        cpuMsPerTransition: rounds.map((r) => round(r.service.cpuMsPerTransition, 3)),
+        latencyMs: rounds.map((r) => r.service.figures.latencyMs),
+        errors: rounds.reduce((sum, r) => sum + r.service.errors, 0),
+      },
+      bareNodeHttp: {
+        transitionsPerSecond: rounds.map((r) => r.bare.figures.transitionsPerSecond),
+        cpuMsPerTransition: rounds.map((r) => round(r.bare.cpuMsPerTransition, 3)),
+      },
+      ratioToBare: round(median(ratios), 3),
+      // CPU spent per transition, bare over service: what the ratio would be if each had the machine to itself.
+      cpuRatioToBare: round(median(cpuRatios), 3),
       serverPeakRssMiB: await peakRssMiB(server.process.pid!),
     };
   } finally {
