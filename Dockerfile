@@ -20,4 +20,4 @@ COPY package.json ./
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=5s --timeout=3s --retries=30 CMD node -e "fetch('http://127.0.0.1:3000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/apps/omnichannel/src/main.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/apps/omnichannel/src/main.js"]

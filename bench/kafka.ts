@@ -6,7 +6,7 @@ import { Admin, Consumer, Kafka, Message, Partitioners, Producer, logLevel } fro
 import { TOPICS, ensureTopics, topicSpecs } from '#kafka';
 import { kafkaOutBench } from './kafka-out';
 import { BenchServer } from './server';
-import { percentiles, round } from './stats';
+import { percentiles, processCpuMs, round } from './stats';
 
 /**
  * The Kafka scenario: channel events produced to omnichannel.channel-events.v1, first at a fixed
@@ -65,6 +65,8 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
 
     // 1. Fixed rate: ticks of 10 ms, each sending its share of the rate.
     const fixed = events(Math.max(1, Math.round(rate * seconds)), 'fixed');
+    const pid = server.process.pid!;
+    let cpu = processCpuMs(pid);
     const fixedStart = Date.now();
     const perTick = rate / 100;
     let sent = 0;
@@ -76,13 +78,14 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
       }
       await sleep(Math.max(0, fixedStart + tick * 10 - Date.now()));
     }
-    const fixedResult = await watcher.settle(fixed, fixedStart);
+    const fixedResult = { ...(await watcher.settle(fixed, fixedStart)), ...cpuPerEvent(pid, cpu, fixed.length) };
 
     // 2. As fast as possible: batches of 500 records.
     const fast = events(burst, 'burst');
+    cpu = processCpuMs(pid);
     const fastStart = Date.now();
     for (let i = 0; i < fast.length; i += 500) await send(producer, watcher, fast.slice(i, i + 500));
-    const fastResult = await watcher.settle(fast, fastStart);
+    const fastResult = { ...(await watcher.settle(fast, fastStart)), ...cpuPerEvent(pid, cpu, fast.length) };
 
     const out = await kafkaOutBench(kafka, admin, outEvents);
 
@@ -95,7 +98,8 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     };
     console.error(
       `kafka bench: fixed ${rate}/s -> ${fixedResult.appliedEventsPerSec} events/s applied, p50 ${fixedResult.p50Ms} ms, p99 ${fixedResult.p99Ms} ms; ` +
-        `burst of ${burst} -> ${fastResult.appliedEventsPerSec} events/s applied, p50 ${fastResult.p50Ms} ms, p99 ${fastResult.p99Ms} ms; ` +
+        `burst of ${burst} -> ${fastResult.appliedEventsPerSec} events/s applied, p50 ${fastResult.p50Ms} ms, p99 ${fastResult.p99Ms} ms, ` +
+        `service CPU ${fastResult.serviceCpuMsPerEvent} ms/event; ` +
         `out: ${out.publishedEventsPerSec} events/s published`,
     );
     return result;
@@ -126,6 +130,12 @@ export async function benchBroker(): Promise<{ brokers: string[]; release: () =>
     .filter(Boolean);
   return { brokers, release: () => startedHere && infra('stop.sh', '--clean') };
 }
+
+/** The service's CPU time per event since `since` (its CPU ms then), and what it would sustain on one core. */
+const cpuPerEvent = (pid: number, since: number, events: number) => {
+  const perEvent = (processCpuMs(pid) - since) / events;
+  return { serviceCpuMsPerEvent: round(perEvent, 3), eventsPerCpuSecond: round(1000 / perEvent, 0) };
+};
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {

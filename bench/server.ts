@@ -19,6 +19,8 @@ export class BenchServer {
     const child = spawn(
       process.execPath,
       [
+        // As `npm start` runs it.
+        '--max-semi-space-size=64',
         ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         join(__dirname, '..', 'apps', 'omnichannel', 'src', 'main.js'),
       ],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Latency percentiles in milliseconds from a list of samples. */
 export const percentiles = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -13,4 +15,14 @@ export const peakRssMiB = async (pid: number): Promise<number> => {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return round(kb / 1024, 1);
+};
+
+/**
+ * CPU milliseconds (user + system) a process has used, from /proc (Linux; USER_HZ is 100 wherever Node runs): per
+ * item, a cost that other processes sharing the machine distort far less than they distort a rate.
+ */
+export const processCpuMs = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 };
