@@ -98,10 +98,9 @@ const anyInstance = async <T>(attempt: (app: AppProcess) => Promise<HttpResponse
 
 let intake = 0;
 /** Intake spread over the instances (round robin); every 202 is remembered. */
-const openConversation = async (): Promise<void> => {
+const openConversation = async (id = uniqueId('conv')): Promise<void> => {
   const route = routes[intake % routes.length];
   const app = apps[intake++ % apps.length];
-  const id = uniqueId('conv');
   const target = live().includes(app) ? app : live()[0];
   if (!target) throw new Error('no instance is running');
   try {
@@ -325,6 +324,21 @@ it('kill -9 of one instance mid-load: survivors decide every offer it left, olde
   });
   const victim = apps[1];
   const before = (await health(victim))!.ownedPartitions;
+  // Conversations of the victim's partitions (its timers), offered by every queue's owner: offers it must leave open.
+  const victims: string[] = [];
+  while (victims.length < 6) {
+    const id = uniqueId('conv');
+    if (before.includes(partitionOf(id))) victims.push(id);
+  }
+  for (const id of victims) await openConversation(id);
+  const pendingOffer = (events: Trail[]) =>
+    events.findLastIndex((e) => e.type === 'conversation.assigned') >
+    events.findLastIndex((e) => e.type === 'conversation.assignment_rejected');
+  await pollUntil('offers of the victim pending', async () => {
+    let pending = 0;
+    for (const id of victims) if (pendingOffer(await trail(id))) pending++;
+    return pending >= 3 ? true : undefined;
+  });
   // A queue of the victim's: half its conversations requested before the kill, half during the failover.
   const held = await heldQueue(before, 4);
   const heldOrder: string[] = [];

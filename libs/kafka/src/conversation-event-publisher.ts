@@ -198,6 +198,7 @@ export class ConversationEventPublisher {
       let loaded: ReadonlyMap<number, number>;
       try {
         loaded = await this.checkpoints.load(gained);
+        this.succeeded();
       } catch (error) {
         this.fail(error, `loading the checkpoints of ${gained.length} partition(s)`);
         await sleep(this.backoff.next(), this.stopped.signal);
