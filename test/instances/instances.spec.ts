@@ -331,9 +331,10 @@ it('kill -9 of one instance mid-load: survivors decide every offer it left, olde
     if (before.includes(partitionOf(id))) victims.push(id);
   }
   for (const id of victims) await openConversation(id);
-  const pendingOffer = (events: Trail[]) =>
-    events.findLastIndex((e) => e.type === 'conversation.assigned') >
-    events.findLastIndex((e) => e.type === 'conversation.assignment_rejected');
+  const pendingOffer = (events: Trail[]) => {
+    const answered = events.map((e) => e.type).lastIndexOf('conversation.assignment_rejected');
+    return events.slice(answered + 1).some((e) => e.type === 'conversation.assigned');
+  };
   await pollUntil('offers of the victim pending', async () => {
     let pending = 0;
     for (const id of victims) if (pendingOffer(await trail(id))) pending++;
