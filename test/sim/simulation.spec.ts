@@ -1,4 +1,5 @@
 import { replayCommand, runSeed, runSteps } from './run';
+import { CAPACITY_AFTER_A_FAILED_BASE } from './traces/capacity-after-a-failed-base';
 import { CAPACITY_ON_A_SHARED_STORE } from './traces/capacity-on-a-shared-store';
 
 /**
@@ -54,6 +55,12 @@ describe('deterministic simulation', () => {
 
   it('never pushes an agent above capacity when a pipelined append loses its base to another instance', async () => {
     const steps = CAPACITY_ON_A_SHARED_STORE.map(([kind, seed]) => ({ kind, seed }));
+    const { failure } = await runSteps(steps);
+    expect(failure?.violations).toBeUndefined();
+  });
+
+  it('never pushes an agent above capacity when an append is made just after the one it builds on failed', async () => {
+    const steps = CAPACITY_AFTER_A_FAILED_BASE.map(([kind, seed]) => ({ kind, seed }));
     const { failure } = await runSteps(steps);
     expect(failure?.violations).toBeUndefined();
   });
