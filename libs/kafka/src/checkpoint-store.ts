@@ -9,6 +9,19 @@ export interface CheckpointStore {
   close(): void;
 }
 
+/**
+ * Where the outbox of each work partition resumes, on a store shared by several instances (docs/instances.md): the
+ * position up to which the events of that partition's keys were acknowledged by the broker.
+ */
+export interface PartitionCheckpoints {
+  /** The checkpoints of `partitions`; a partition never checkpointed is absent (published from the store's start). */
+  load(partitions: number[]): Promise<ReadonlyMap<number, number>>;
+  /** Fails when this instance may no longer own them (the coordinator refuses a former owner's commit). */
+  save(checkpoints: ReadonlyMap<number, number>): Promise<void>;
+  /** False while this instance's share may have moved without its knowing (a lease run out): nothing is sent. */
+  holds(): boolean;
+}
+
 export const CHECKPOINT_FILE = 'kafka-checkpoints.sqlite';
 
 /**

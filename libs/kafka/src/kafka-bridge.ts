@@ -1,13 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { EventStore } from '#event-store';
-import { Backoff, describeError, sleep } from './backoff';
+import { Backoff, describeError, sleep, withTimeout } from './backoff';
 import { BrokerProbe } from './broker-probe';
 import { ChannelEventGateway, ExecuteChannelCommand } from './channel-event-gateway';
 import { CheckpointStore } from './checkpoint-store';
 import { KafkaSecurity, MessagingLogger, SocketRegistry, createKafka } from './client';
 import { ConversationEventPublisher } from './conversation-event-publisher';
 import { DeadLetterWriter } from './dead-letter-writer';
-import { OUTBOX_PARTITION, PartitionGroup, PartitionGroupOptions } from './partition-group';
+import { PartitionGroup, PartitionGroupOptions } from './partition-group';
 import { SerialProducer } from './serial-producer';
 import { TOPICS, ensureTopics, topicSpecs } from './topics';
 
@@ -27,9 +27,9 @@ export interface KafkaBridgeOptions {
   probeIntervalMs?: number;
   security?: KafkaSecurity;
   /**
-   * On a shared store: ownership of the work partitions through a consumer group (docs/instances.md), and the
-   * outbox run by the owner of partition 0 from the checkpoint the group keeps. Unset (one process on its own
-   * store): no group, the outbox always runs, from `checkpoints`.
+   * On a shared store: ownership of the work partitions through a consumer group (docs/instances.md); the outbox
+   * publishes the partitions this instance owns, each from the checkpoint the group keeps. Unset (one process on its
+   * own store): no group, the outbox publishes every partition, from `checkpoints`.
    */
   partitionGroup?: Omit<PartitionGroupOptions, 'kafka' | 'logger'>;
 }
@@ -47,8 +47,7 @@ export interface KafkaHealth {
 export class KafkaBridge {
   readonly gateway: ChannelEventGateway;
   readonly partitions?: PartitionGroup;
-  private outbox: ConversationEventPublisher;
-  private ownsOutbox = false;
+  private readonly outbox: ConversationEventPublisher;
   private readonly kafka: Kafka;
   private readonly probe: BrokerProbe;
   private readonly dlqProducer: SerialProducer;
@@ -97,12 +96,17 @@ export class KafkaBridge {
         kafka: this.kafka,
         logger,
         onAssignment: (partitions) => {
-          this.outboxOwned(partitions.includes(OUTBOX_PARTITION));
+          this.outbox.assign(partitions);
           group.onAssignment(partitions);
         },
       });
     }
-    this.outbox = this.newOutbox();
+    this.outbox = new ConversationEventPublisher({
+      store: options.store,
+      ...(this.partitions ? { partitions: this.partitions.checkpoints } : { checkpoints: options.checkpoints }),
+      producer: this.outProducer,
+      logger,
+    });
     this.gateway = new ChannelEventGateway({
       kafka: this.kafka,
       groupId: options.groupId,
@@ -113,36 +117,21 @@ export class KafkaBridge {
     });
   }
 
-  /** The outbox this instance runs, or would run if it owned partition 0. */
+  /** The outbox: the conversation events of the partitions this instance owns. */
   get publisher(): ConversationEventPublisher {
     return this.outbox;
   }
 
-  /** Whether this instance publishes the outbox now (always, without a partition group). */
-  get runsOutbox(): boolean {
-    return !this.partitions || this.ownsOutbox;
-  }
-
-  private newOutbox(): ConversationEventPublisher {
-    return new ConversationEventPublisher({
-      store: this.options.store,
-      checkpoints: this.partitions?.checkpoints ?? this.options.checkpoints,
-      producer: this.outProducer,
-      logger: this.options.logger,
-    });
-  }
-
-  /** Gaining partition 0 starts a fresh outbox from the group's checkpoint; losing it stops this one's. */
-  private outboxOwned(owned: boolean): void {
-    if (owned === this.ownsOutbox) return;
-    this.ownsOutbox = owned;
-    if (owned) {
-      if (this.started && !this.stopping) this.outbox.start();
-      return;
-    }
-    const stopping = this.outbox;
-    this.outbox = this.newOutbox();
-    void stopping.stop();
+  /**
+   * SIGTERM: the outbox finishes its request in flight and checkpoints it, then the member leaves the group, so the
+   * new owners resume exactly where it stopped, and take the partitions over at once.
+   */
+  async leavePartitions(): Promise<void> {
+    if (!this.partitions) return;
+    await withTimeout(this.outbox.release(), 5_000, 'the outbox did not hand over in time').catch((error) =>
+      this.options.logger.warn(describeError(error)),
+    );
+    await this.partitions.stop();
   }
 
   start(): void {
@@ -178,7 +167,7 @@ export class KafkaBridge {
     const reachable = this.probe.reachable;
     const producers = this.outProducer.connected && this.dlqProducer.connected;
     // An instance that does not own the outbox has none to be healthy.
-    const outbox = this.outbox.healthy || (this.partitions !== undefined && !this.ownsOutbox);
+    const outbox = this.outbox.healthy;
     const healthy = this.started && !this.stopping && reachable && producers && this.gateway.healthy && outbox;
     const parts = [
       this.probe.detail,
@@ -186,9 +175,7 @@ export class KafkaBridge {
       this.gateway.detail,
       ...(this.partitions ? [this.partitions.detail] : []),
       `producers ${producers ? 'connected' : `not connected${this.outProducer.error ? `: ${this.outProducer.error}` : ''}`}`,
-      this.partitions && !this.ownsOutbox
-        ? 'outbox: run by the owner of partition 0'
-        : `published up to position ${this.outbox.position}${this.outbox.error ? ` (failing: ${this.outbox.error})` : ''}`,
+      `outbox of ${this.outbox.partitions.length} partition(s) published up to position ${this.outbox.position}${this.outbox.error ? ` (failing: ${this.outbox.error})` : ''}`,
     ];
     return { healthy, detail: parts.join('; ') };
   }
@@ -215,10 +202,8 @@ export class KafkaBridge {
     )
       return;
     this.started = true;
-    if (this.partitions) this.partitions.start();
-    else this.outbox.start();
-    // Partition 0 may have come before the producers were ready.
-    if (this.ownsOutbox) this.outbox.start();
+    this.outbox.start();
+    this.partitions?.start();
     this.gateway.start();
     this.startError = undefined;
   }

@@ -1,6 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { Backoff, describeError, sleep } from './backoff';
-import { CheckpointStore } from './checkpoint-store';
+import { PartitionCheckpoints } from './checkpoint-store';
 import { MessagingLogger } from './client';
 import { TOPICS } from './topics';
 
@@ -24,9 +24,6 @@ export interface PartitionGroupOptions {
   /** Injected for tests. */
   now?: () => number;
 }
-
-/** The partition whose owner runs the outbox (one publisher keeps the store's order across every event). */
-export const OUTBOX_PARTITION = 0;
 
 /** Session 6 s (the broker's minimum, group.min.session.timeout.ms) and heartbeats every 500 ms: failover < 15 s. */
 export const PARTITION_GROUP_DEFAULTS = {
@@ -76,34 +73,43 @@ export class PartitionGroup {
   }
 
   /**
-   * The outbox's checkpoint, for the instance that owns partition 0 (docs/instances.md): kept as the metadata of the
-   * group's committed offset of that partition. The coordinator accepts a commit only from a member of the current
-   * generation, so an owner that lost the partition cannot move the checkpoint behind its successor's back.
+   * The outbox's checkpoints (docs/instances.md): work partition p's is kept as the metadata of the group's committed
+   * offset of coordination partition p. The coordinator accepts a commit only from a member of the current
+   * generation, so an owner that lost its partitions in a rebalance cannot move their checkpoints behind the new
+   * owners' backs; the publisher commits only the partitions it was last assigned.
    */
-  readonly checkpoints: CheckpointStore = {
-    load: () => this.loadCheckpoint(),
-    save: (_name, position) => this.saveCheckpoint(position),
-    close: () => undefined,
+  readonly checkpoints: PartitionCheckpoints = {
+    load: (partitions) => this.loadCheckpoints(partitions),
+    save: (checkpoints) => this.saveCheckpoints(checkpoints),
+    holds: () => this.valid,
   };
 
-  private async loadCheckpoint(): Promise<number | undefined> {
+  private async loadCheckpoints(partitions: number[]): Promise<ReadonlyMap<number, number>> {
     const admin = this.options.kafka.admin();
     try {
       await admin.connect();
       const [offsets] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.topic] });
-      const metadata = offsets?.partitions.find((p) => p.partition === OUTBOX_PARTITION)?.metadata;
-      return metadata ? Number(metadata) : undefined;
+      const wanted = new Set(partitions);
+      const loaded = new Map<number, number>();
+      for (const { partition, metadata } of offsets?.partitions ?? [])
+        if (wanted.has(partition) && metadata) loaded.set(partition, Number(metadata));
+      return loaded;
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
   }
 
-  private async saveCheckpoint(position: number): Promise<void> {
+  private async saveCheckpoints(checkpoints: ReadonlyMap<number, number>): Promise<void> {
     // kafkajs skips a commit silently when its consumer is not running: that must not pass for a saved checkpoint.
-    if (!this.consumer || !this.valid) throw new Error('not a member of the partition group: checkpoint not saved');
-    await this.consumer.commitOffsets([
-      { topic: this.topic, partition: OUTBOX_PARTITION, offset: '0', metadata: String(position) },
-    ]);
+    if (!this.consumer || !this.valid) throw new Error('not a member of the partition group: checkpoints not saved');
+    await this.consumer.commitOffsets(
+      [...checkpoints].map(([partition, position]) => ({
+        topic: this.topic,
+        partition,
+        offset: '0',
+        metadata: String(position),
+      })),
+    );
   }
 
   /** Joins in the background and rejoins with a fresh consumer after a crash, until `stop`. */

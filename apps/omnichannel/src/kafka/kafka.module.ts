@@ -71,7 +71,7 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
     this.moduleRef.get(Readiness, { strict: false }).register('kafka', () => bridge.health());
     this.stopMetrics = observeKafka(this.metrics, bridge, { ...settings, store: this.store, logger: this.logger });
     // SIGTERM: leave the partition group first, so the others take the partitions over while this one drains.
-    if (group) this.shutdown.onStopIntake(() => group.stop());
+    if (group) this.shutdown.onStopIntake(() => bridge.leavePartitions());
     this.shutdown.onStopIntake(() => bridge.gateway.stop());
     this.shutdown.onFlush((head) => this.outboxReached(bridge, head));
     const { ssl, sasl } = settings.security;
@@ -92,8 +92,8 @@ export class KafkaModule implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The publisher reports a position, not an event, so a clean shutdown looks until it reached `head`. */
   private async outboxReached(bridge: KafkaBridge, head: number): Promise<void> {
-    // Another instance took partition 0 over when this one left the group: it publishes the rest.
-    if (!bridge.runsOutbox) return;
+    // The instances that took this one's partitions over when it left the group publish the rest.
+    if (bridge.publisher.partitions.length === 0) return;
     const deadline = Date.now() + OUTBOX_FLUSH_MS;
     while (bridge.publisher.healthy && bridge.publisher.position < head && Date.now() < deadline)
       await sleep(OUTBOX_POLL_MS);
