@@ -155,9 +155,12 @@ describe('ConversationEventPublisher sharing the partitions (several instances)'
   let store: SqliteEventStore;
   /** The group's checkpoints: what each partition's owner last saved. */
   const saved = new Map<number, number>();
+  /** While set, saves are refused, as the coordinator refuses a member of a generation that has passed. */
+  let refusing = false;
   const partitionCheckpoints = (): PartitionCheckpoints => ({
     load: async (partitions) => new Map(partitions.filter((p) => saved.has(p)).map((p) => [p, saved.get(p)!])),
     save: async (checkpoints) => {
+      if (refusing) throw new Error('The coordinator is not aware of this member');
       for (const [p, position] of checkpoints) saved.set(p, position);
     },
     holds: () => true,
@@ -179,6 +182,7 @@ describe('ConversationEventPublisher sharing the partitions (several instances)'
 
   beforeEach(() => {
     saved.clear();
+    refusing = false;
     seq = 0;
     dir = mkdtempSync(join(tmpdir(), 'publisher-shared-'));
     store = new SqliteEventStore(dir);
@@ -267,6 +271,22 @@ describe('ConversationEventPublisher sharing the partitions (several instances)'
     await waitFor(() => sender.records.length === conversations.length);
     for (const [key, ids] of stored) expect(sender.idsOf(key)).toEqual(ids);
     expect(publisher.partitions).toHaveLength(PARTITION_COUNT);
+  });
+
+  // Found by the three-instance suite: an instance resumed after a pause stayed unhealthy (503) with its new share.
+  it('a save refused to a former generation leaves it unhealthy only until its next assignment', async () => {
+    const sender = new KeyedSender();
+    const publisher = sharing(sender);
+    publisher.assign(half(true));
+    refusing = true;
+    await appendRound();
+    await waitFor(() => publisher.error !== undefined);
+    expect(publisher.healthy).toBe(false);
+    refusing = false;
+    publisher.assign(half(false));
+    expect(publisher.healthy).toBe(true);
+    await waitFor(() => sender.records.some((r) => partitionOf(r.key) >= 32));
+    expect(publisher.healthy).toBe(true);
   });
 
   it('owning nothing, it publishes nothing and stays healthy; released, it saved what it sent', async () => {

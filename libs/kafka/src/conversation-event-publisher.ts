@@ -150,7 +150,10 @@ export class ConversationEventPublisher {
   assign(partitions: Iterable<number>): void {
     this.wanted = new Set(partitions);
     for (const p of [...this.owned.keys()]) if (!this.wanted.has(p)) this.owned.delete(p);
-    if (this.wanted.size === 0) this.failure = undefined;
+    // A new assignment is a new generation: a failure of the last one (a stale member's refused commit after a
+    // pause, say) says nothing of this one, and one that persists is met again at the next send or save.
+    this.failure = undefined;
+    this.failingSince = undefined;
     if (this.started) this.reconcile();
   }
 
