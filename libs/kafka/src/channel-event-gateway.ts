@@ -42,11 +42,10 @@ export interface GatewayStats {
 type Outcome = { kind: 'applied'; duplicate: boolean } | { kind: 'rejected'; rejection: Rejection };
 
 /**
- * Conversations applied at once within a partition's batch: enough for appends to share group commits (three
- * partitions fill groups of about 200), few enough that the commands in flight do not outlive the young
- * generation (256 cost about a tenth more CPU per event, most of it in garbage collection).
+ * Conversations applied at once within a partition's batch: enough for appends to share group commits. 64 was
+ * tried against it (docs/performance.md, issue 23): no less CPU per event on a quiet machine, and a worse p99.
  */
-const IN_FLIGHT = 64;
+const IN_FLIGHT = 256;
 
 /**
  * Channel events in: consumes omnichannel.channel-events.v1 in a consumer group and applies each
