@@ -44,6 +44,21 @@ const gatedStore = () => {
   };
 };
 
+/** A cache that loaded revision 0 of stream `s` and has appended revision 1 through the gate, still held there. */
+const firstAppendInFlight = async () => {
+  const gated = gatedStore();
+  const { store, hold, flush } = gated;
+  await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+  const cache = new StreamCache(store);
+  const loaded = await cache.load('s', count);
+  hold();
+  const first = outcome(
+    cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined),
+  );
+  await flush();
+  return { store, cache, first, release: (n: number) => gated.release(n) };
+};
+
 describe('StreamCache on a store shared with another process', () => {
   // Found by the simulation (docs/simulation.md): an agent pushed above capacity with two instances.
   it('fails an append decided on a foreseen state when the append it builds on failed', async () => {
@@ -81,15 +96,7 @@ describe('StreamCache on a store shared with another process', () => {
 
   // Found by the simulation (seed 592667): the decision was taken before the failure, its append made after it.
   it('fails an append made after the append it builds on failed, as when made before', async () => {
-    const { store, hold, release, flush } = gatedStore();
-    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
-    const cache = new StreamCache(store);
-    const loaded = await cache.load('s', count);
-    hold();
-    const first = outcome(
-      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined),
-    );
-    await flush();
+    const { store, cache, first, release } = await firstAppendInFlight();
     const foreseen = await cache.load('s', count);
     expect(foreseen).toMatchObject({ revision: 1, state: 2 });
     const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
@@ -106,15 +113,7 @@ describe('StreamCache on a store shared with another process', () => {
   });
 
   it('reads a stream again from the store when the state it foresaw did not happen', async () => {
-    const { store, hold, release, flush } = gatedStore();
-    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
-    const cache = new StreamCache(store);
-    const loaded = await cache.load('s', count);
-    hold();
-    const first = outcome(
-      cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined),
-    );
-    await flush();
+    const { store, cache, first, release } = await firstAppendInFlight();
     // Another writer takes revision 1, then a second writer revision 2: a load now reads revision 2 onto the
     // foreseen revision 1, which is not the one stored.
     const elsewhere = (store as EventStore).append([{ streamId: 's', expectedRevision: 0, events: [event(2)] }]);
