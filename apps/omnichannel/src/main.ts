@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PARTITION_COUNT } from '#scheduling';
 import { AppModule } from './app.module';
 import { Config, isLoopback, readConfig, sharedStore } from './config';
@@ -11,6 +12,7 @@ import { EventStore } from '#event-store';
 import { SoleOwnerEvents, SoleOwnerLock } from './instances/sole-owner-lock';
 import { StoreLease } from './instances/store-lease';
 import { createEventStore } from './engine/event-store.factory';
+import { httpAdapter } from './http/http-adapter';
 import { validationPipe } from './http/validation';
 import { setUpOperations } from './observability/operations';
 import { exitOnStartupFailure } from './process/startup-failure';
@@ -75,9 +77,12 @@ async function bootstrap(): Promise<void> {
   const config = readConfig();
   dataDirLock = holdDataDir(config);
   if (sharedStore(config) && !config.kafkaBrokers?.length) soleOwner = await holdSoleOwnership(config);
-  // forceCloseConnections: idle keep-alive connections must not hold a SIGTERM up.
   // bufferLogs: what Nest logs while starting goes to the pino logger once setUpOperations installs it.
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, forceCloseConnections: true });
+  // bodyParser: Fastify's own JSON parser, set up by httpAdapter (its limit, no other content type).
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), httpAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   const instance = app.get(InstanceOwnership);
   ownership = instance;
   if (soleOwner instanceof StoreLease) {

@@ -7,7 +7,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { Config } from '../config';
 import { CONFIG } from '../tokens';
 import { Role } from './auth-settings';
@@ -36,14 +36,14 @@ export class AuthGuard implements CanActivate {
     if (!this.verifier) return true;
     const targets = [context.getHandler(), context.getClass()];
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { principal?: Principal }>();
+    const request = http.getRequest<FastifyRequest & { principal?: Principal }>();
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       // Open to all, but a valid token may show more (an admin sees /health's details); an invalid one shows nothing more.
-      const token = bearerToken(request.header('authorization'));
+      const token = bearerToken(request.headers.authorization);
       request.principal = token ? await this.verifier.principal(token).catch(() => undefined) : undefined;
       return true;
     }
-    const principal = await this.authenticate(request, http.getResponse<Response>());
+    const principal = await this.authenticate(request, http.getResponse<FastifyReply>());
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     if (!allowed.some((role) => principal.roles.has(role))) {
@@ -58,12 +58,12 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: Request, response: Response): Promise<Principal> {
-    const header = request.header('authorization');
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    const header = request.headers.authorization;
     const token = bearerToken(header);
     // RFC 6750: a 401 tells the client which scheme to use.
     const refuse = (message: string, error?: string) => {
-      response.setHeader('WWW-Authenticate', error ? `Bearer error="${error}"` : 'Bearer');
+      void reply.header('WWW-Authenticate', error ? `Bearer error="${error}"` : 'Bearer');
       return new UnauthorizedException(message);
     };
     if (header === undefined) throw refuse('a bearer token is required (Authorization: Bearer <token>)');

@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { AgentQueries, ConfigurationQueries, ConversationQueries } from '#read-models';
 import { ApiErrors, ApiPageQueries, ApiQuery200, CapacityView, OpenConversationView } from '../http/api-docs';
@@ -39,8 +39,8 @@ export class AgentsAndQueuesController {
   @ApiPageQueries()
   open(
     @Param('id', new IdPipe('id')) id: string,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
     @CurrentPrincipal() principal?: Principal,

@@ -12,7 +12,7 @@ import {
   Res,
   UseInterceptors,
 } from '@nestjs/common';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ConversationCommand, STATUS_REASONS, StatusReason, TRANSFER_TARGET_FIELDS, transferTarget } from '#domain';
@@ -124,8 +124,8 @@ export class ConversationsController {
   @ApiQuery({ name: 'agentId', required: false, description: 'the primary agent' })
   @ApiPageQueries()
   list(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
     @Query('statusReason') statusReason?: string,
     @Query('queueId', new IdPipe('queueId', true)) queueId?: string,
     @Query('agentId', new IdPipe('agentId', true)) agentId?: string,

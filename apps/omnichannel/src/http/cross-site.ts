@@ -1,4 +1,4 @@
-import { NextFunction, Request, Response } from 'express';
+import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 /**
  * Issue 22: no web page a user visits can drive the service.
@@ -27,9 +27,10 @@ const PROBES = new Set(['/health', '/live']);
 export const crossSiteGuard = (settings: CrossSiteSettings) => {
   const hosts = new Set(settings.allowedHosts.map((h) => h.toLowerCase()));
   const origins = new Set(settings.allowedOrigins.map((o) => o.toLowerCase()));
-  return (request: Request, response: Response, next: NextFunction): void => {
+  // A Fastify onRequest hook: it answers a refusal itself, before the body is read, and the route is not run.
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const refuse = (statusCode: 403 | 415, message: string) => {
-      response.status(statusCode).json({
+      void reply.code(statusCode).send({
         statusCode,
         error: statusCode === 415 ? 'Unsupported Media Type' : 'Forbidden',
         message,
@@ -37,7 +38,7 @@ export const crossSiteGuard = (settings: CrossSiteSettings) => {
     };
     if (!settings.authenticated) {
       const host = request.headers.host;
-      const isProbe = request.method === 'GET' && PROBES.has(request.path);
+      const isProbe = request.method === 'GET' && PROBES.has(pathOf(request.url));
       if (!isProbe && !(host !== undefined && (isLoopbackHost(host) || hosts.has(hostName(host))))) {
         return refuse(
           403,
@@ -60,8 +61,13 @@ export const crossSiteGuard = (settings: CrossSiteSettings) => {
         `commands take a JSON body: send Content-Type: application/json, not '${request.headers['content-type'] ?? 'none'}'`,
       );
     }
-    next();
+    done();
   };
+};
+
+const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 };
 
 /** `127.0.0.1:3000` → `127.0.0.1`, `[::1]:3000` → `[::1]`, `Localhost.` → `localhost`. */

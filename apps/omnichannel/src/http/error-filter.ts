@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { FastifyReply } from 'fastify';
 import { ConcurrencyConflictError } from '#command-handling';
 import { DomainError, DomainErrorKind } from '#domain';
 import { EventStoreUnavailableError } from '#event-store';
@@ -30,9 +30,9 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(ErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { statusCode, body } = errorAnswer(exception, this.logger);
-    response.status(statusCode).json({ statusCode, error: ERROR_NAMES[statusCode] ?? 'Error', ...body });
+    void reply.code(statusCode).send({ statusCode, error: ERROR_NAMES[statusCode] ?? 'Error', ...body });
   }
 }
 
@@ -60,8 +60,8 @@ export const errorAnswer = (
     const { statusCode: _code, error: _error, ...rest } = body;
     return { statusCode: exception.getStatus(), body: rest };
   }
-  // Errors from the HTTP layer itself (body too large, bad charset, aborted request) carry their 4xx status.
-  const status = (exception as { status?: unknown } | null)?.status;
+  // Errors from the HTTP layer itself (body too large, not JSON, aborted request) carry their 4xx status.
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { statusCode: status, body: { message: (exception as Error).message } };
   }

@@ -6,7 +6,7 @@ import {
   NestInterceptor,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { Request } from 'express';
+import { FastifyRequest } from 'fastify';
 import { from, Observable, switchMap } from 'rxjs';
 import { ProjectionRunner } from '#read-models';
 
@@ -19,10 +19,10 @@ export class MinPositionInterceptor implements NestInterceptor {
   constructor(private readonly runner: ProjectionRunner) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const header = context.switchToHttp().getRequest<Request>().header('x-min-position');
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers['x-min-position'];
     if (header === undefined) return next.handle();
     // Decimal digits only: Number() would also read "0x10", "1e3" or " 7" as positions nobody was answered.
-    const position = /^\d+$/.test(header) ? Number(header) : NaN;
+    const position = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : NaN;
     if (!Number.isSafeInteger(position)) {
       throw new BadRequestException({
         message: 'X-Min-Position must be a non-negative integer store position',

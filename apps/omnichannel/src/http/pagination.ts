@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { Request, Response } from 'express';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ListPage, PageRequest } from '#read-models';
 
 export const DEFAULT_LIMIT = 100;
@@ -29,11 +29,16 @@ export const pageRequest = (limit: string | undefined, cursor: string | undefine
  * `X-Total-Count` (every match, on every page) and, when there is more, `Link: <same query, next cursor>;
  * rel="next"`, relative to the request's own path so it works behind any gateway.
  */
-export const pageHeaders = (request: Request, response: Response, page: ListPage<unknown>, limit: number): void => {
-  response.setHeader('X-Total-Count', String(page.total));
+export const pageHeaders = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: ListPage<unknown>,
+  limit: number,
+): void => {
+  void reply.header('X-Total-Count', String(page.total));
   if (page.next === undefined) return;
-  const url = new URL(request.originalUrl, 'http://localhost');
+  const url = new URL(request.url, 'http://localhost');
   url.searchParams.set('limit', String(limit));
   url.searchParams.set('cursor', String(page.next));
-  response.setHeader('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  void reply.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
 };

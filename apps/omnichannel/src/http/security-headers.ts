@@ -1,5 +1,5 @@
 import { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
-import { NextFunction, Request, Response } from 'express';
+import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import helmet from 'helmet';
 
 /**
@@ -61,7 +61,10 @@ const apiDocs = recorded({ ...common, contentSecurityPolicy: false });
 
 export const securityHeaders =
   () =>
-  (request: Request, response: Response, next: NextFunction): void => {
-    (request.path === '/docs' || request.path.startsWith('/docs/') ? apiDocs : page)(response);
-    next();
+  (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    // On the raw response: the dashboard's event stream is written there, past Fastify's reply.
+    (isApiDocs(request.url) ? apiDocs : page)(reply.raw);
+    done();
   };
+
+const isApiDocs = (url: string): boolean => url.startsWith('/docs') && (url.length === 5 || '/?'.includes(url[5]));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { InFlight } from './in-flight';
 import { Metrics } from './metrics';
 
@@ -13,18 +13,20 @@ export class HttpObserver {
 
   constructor(private readonly metrics: Metrics) {}
 
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+  /** A Fastify onRequest hook. */
+  readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const end = this.metrics.httpDuration.startTimer();
     // An event stream (the dashboard's) lasts as long as its subscriber: nothing for a shutdown to wait for.
-    const work = req.headers.accept !== 'text/event-stream';
+    const work = request.headers.accept !== 'text/event-stream';
     if (work) this.inFlight.enter();
+    const response = reply.raw;
     // A client should take its next request elsewhere: this process is going away.
-    if (this.inFlight.closing) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
+    if (this.inFlight.closing) response.setHeader('Connection', 'close');
+    response.once('close', () => {
+      end({ method: request.method, route: routeOf(request), status: String(response.statusCode) });
       if (work) this.inFlight.leave();
     });
-    next();
+    done();
   };
 
   /** Resolves true once no request is in flight, false after `timeoutMs`. */
@@ -34,7 +36,4 @@ export class HttpObserver {
 }
 
 /** The matched route's template; requests that matched no route share one label. */
-const routeOf = (req: Request): string => {
-  const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
-};
+const routeOf = (request: FastifyRequest): string => (request.is404 ? undefined : request.routeOptions.url) ?? 'unmatched';

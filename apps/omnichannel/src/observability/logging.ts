@@ -1,45 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { IncomingMessage, ServerResponse } from 'node:http';
 import { Params } from 'nestjs-pino';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { Config } from '../config';
+import { servedRequestId } from './served-request';
 
 /** pretty for a person at a terminal, JSON lines for everything else (a collector, a file, a pipe). */
 export const usesPrettyLogs = (config: Pick<Config, 'logFormat'>, stdout: { isTTY?: boolean }): boolean =>
   config.logFormat === undefined ? stdout.isTTY === true : config.logFormat === 'pretty';
 
 /**
- * pino through nestjs-pino: Nest's own logs and ours as JSON lines on stdout. A request is logged when it
- * failed (4xx at info, 5xx at error); one that succeeded only at debug, so reads do not flood the log
- * (commands have a line of their own, from CommandObserver). Lines logged while serving a request carry its
- * `reqId` (the caller's X-Request-Id when given).
+ * pino through nestjs-pino: Nest's own logs and ours as JSON lines on stdout. Lines logged while serving a request
+ * carry its `reqId` (the caller's X-Request-Id when given). The request lines themselves (a failed request at info
+ * or error, one that succeeded only at debug, so reads do not flood the log; commands have a line of their own,
+ * from CommandObserver) are written by request-log.ts, not pino-http (issue 23): no middleware runs per request.
  */
 export const loggerParams = (config: Pick<Config, 'logLevel' | 'logFormat'>, stdout = process.stdout): Params => ({
-  pinoHttp: [
-    {
-      level: config.logLevel,
-      quietReqLogger: true,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    },
-    logStream(config, stdout),
-  ],
+  pinoHttp: { logger: pino({ level: config.logLevel, mixin: servedRequestId }, logStream(config, stdout)) },
+  forRoutes: [],
 });
+
+/** The logger behind every line, for the hooks outside Nest's modules (request-log.ts). */
+export const serviceLogger = (params: Params): Logger => (params.pinoHttp as { logger: Logger }).logger;
 
 /** Query parameters whose value may be a credential (`access_token`, `id_token`, `api_key`, `password`, ...). */
 const SECRET_PARAMETER = /token|secret|passw|pwd|auth|key|sig|session|credential|jwt|code/i;

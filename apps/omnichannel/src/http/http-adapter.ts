@@ -1,0 +1,23 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { requestId } from '../observability/request-log';
+
+/** What a command or channel event body may weigh: 100 KiB, as under Express before (issue 23); more is a 413. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/**
+ * Fastify, set to answer as the service did under Express: URLs matched without regard to case or a trailing
+ * slash, ids in paths as long as a client sends them (the id pipe, not the router, refuses a long one with a 400).
+ */
+export const httpAdapter = (): FastifyAdapter =>
+  new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Idle keep-alive connections, and the dashboard's event streams, must not hold a SIGTERM up.
+    forceCloseConnections: true,
+    // A `__proto__` or `constructor` key is left to the validation pipe, whose 400 names the field at fault.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+    genReqId: requestId,
+    // No Nest middleware: what runs before the routes is Fastify hooks (observability/operations.ts).
+    skipMiddie: true,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
+  });
