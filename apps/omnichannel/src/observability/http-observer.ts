@@ -36,4 +36,5 @@ export class HttpObserver {
 }
 
 /** The matched route's template; requests that matched no route share one label. */
-const routeOf = (request: FastifyRequest): string => (request.is404 ? undefined : request.routeOptions.url) ?? 'unmatched';
+const routeOf = (request: FastifyRequest): string =>
+  (request.is404 ? undefined : request.routeOptions.url) ?? 'unmatched';
