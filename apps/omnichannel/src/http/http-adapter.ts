@@ -8,8 +8,8 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
  * Fastify, set to answer as the service did under Express: URLs matched without regard to case or a trailing
  * slash, ids in paths as long as a client sends them (the id pipe, not the router, refuses a long one with a 400).
  */
-export const httpAdapter = (): FastifyAdapter =>
-  new FastifyAdapter({
+export const httpAdapter = (): FastifyAdapter => {
+  const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Idle keep-alive connections, and the dashboard's event streams, must not hold a SIGTERM up.
     forceCloseConnections: true,
@@ -21,3 +21,12 @@ export const httpAdapter = (): FastifyAdapter =>
     skipMiddie: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
   });
+  // The `+json` types the cross-site guard lets through are JSON too (application/merge-patch+json, ...).
+  const fastify = adapter.getInstance();
+  fastify.addContentTypeParser(
+    /^application\/[\w.-]+\+json\s*(;|$)/i,
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('ignore', 'ignore'),
+  );
+  return adapter;
+};
