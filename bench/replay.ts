@@ -91,6 +91,12 @@ export const seed = async (store: EventStore, events: number): Promise<number> =
   return written;
 };
 
+/** Process CPU time (user + system, every thread) since `start`, in microseconds. */
+const cpuMicros = (start: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
+};
+
 /** Issue 5's scenario: rebuild every read model from the embedded store vs merely reading and parsing it. */
 export async function replayBench(events: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'omnichannel-replay-bench-'));
@@ -101,6 +107,7 @@ export async function replayBench(events: number): Promise<Record<string, unknow
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const readStarted = performance.now();
+    const readCpu = process.cpuUsage();
     let read = 0;
     for (let position = 0; ;) {
       const batch = await store.readAll(position, 5000);
@@ -109,9 +116,12 @@ export async function replayBench(events: number): Promise<Record<string, unknow
       position = batch[batch.length - 1].position;
     }
     const readSeconds = (performance.now() - readStarted) / 1000;
+    const readCpuMicros = cpuMicros(readCpu);
 
     const db = openScratchReadModelDb(join(dir, 'rebuilt'));
+    const rebuildCpu = process.cpuUsage();
     const rebuilt = await rebuild(store, db, allProjections);
+    const rebuildCpuMicros = cpuMicros(rebuildCpu);
     db.close();
     const readRate = read / readSeconds;
     return {
@@ -122,6 +132,10 @@ export async function replayBench(events: number): Promise<Record<string, unknow
       rebuildEventsPerSecond: round(rebuilt.events / rebuilt.seconds, 0),
       rebuildSeconds: round(rebuilt.seconds),
       rebuildToReadRatio: round(rebuilt.events / rebuilt.seconds / readRate, 3),
+      // The machine is shared: process CPU time per event is the figure that survives other load.
+      readAndParseCpuMicrosPerEvent: round(readCpuMicros / read, 2),
+      rebuildCpuMicrosPerEvent: round(rebuildCpuMicros / rebuilt.events, 2),
+      rebuildToReadCpuRatio: round(readCpuMicros / read / (rebuildCpuMicros / rebuilt.events), 3),
     };
   } finally {
     await store.close();

@@ -2,9 +2,12 @@ import { DomainEvent } from '#domain';
 import { EventStore, StoredEvent } from '#event-store';
 import { Db } from './database';
 
-/** How one projection consumes a batch: every event in order, then one flush (inside the batch's transaction). */
+/**
+ * How one projection consumes a batch: every event it reads in order, then one flush (inside the batch's
+ * transaction). `event` is `stored` as the domain sees it, built once and shared by every projection.
+ */
 export interface ProjectionHandler {
-  apply(event: StoredEvent): void;
+  apply(stored: StoredEvent, event: DomainEvent): void;
   /** Writes what `apply` kept in memory for the batch: each row changed by many events is written once. */
   flush?(): void;
 }

@@ -1,5 +1,4 @@
-import { AgentEvent } from '#domain';
-import { toDomainEvent } from '#event-envelope';
+import { AgentEvent, DomainEvent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -16,9 +15,9 @@ export const agentStatisticsProjection: Projection = {
     // Setting the presence it already has does not restart the clock on it.
     const change = db.prepare('UPDATE stat_agents SET presence = ?, since = ? WHERE agent_id = ? AND presence != ?');
     return {
-      apply(stored: StoredEvent) {
+      apply(stored: StoredEvent, domainEvent: DomainEvent) {
         if (!stored.type.startsWith('agent.')) return;
-        const event = toDomainEvent(stored) as AgentEvent;
+        const event = domainEvent as AgentEvent;
         if (event.type === 'agent.configured') insert.run(event.data.agentId, event.at);
         else if (event.type === 'agent.presence_changed')
           change.run(event.data.status, event.at, event.data.agentId, event.data.status);

@@ -1,5 +1,4 @@
-import { AgentEvent, AgentState, evolveAgent } from '#domain';
-import { toDomainEvent } from '#event-envelope';
+import { AgentEvent, AgentState, DomainEvent, evolveAgent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -22,9 +21,9 @@ export const agentsProjection: Projection = {
       return row && { state: JSON.parse(row.state) as AgentState, lastAssigned: row.lastAssigned };
     };
     return {
-      apply(stored: StoredEvent) {
+      apply(stored: StoredEvent, domainEvent: DomainEvent) {
         if (!stored.type.startsWith('agent.')) return;
-        const event = toDomainEvent(stored) as AgentEvent;
+        const event = domainEvent as AgentEvent;
         const row = batch.get(event.data.agentId) ?? load(event.data.agentId);
         const state = evolveAgent(row?.state, event);
         const assigned = event.type === 'agent.capacity_held' && event.data.reason === 'active';

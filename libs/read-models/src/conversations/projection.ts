@@ -1,5 +1,12 @@
-import { ConversationEvent, ConversationState, Deadline, deadlines, evolveConversation, secondsBetween } from '#domain';
-import { toDomainEvent } from '#event-envelope';
+import {
+  ConversationEvent,
+  ConversationState,
+  Deadline,
+  deadlines,
+  DomainEvent,
+  evolveConversation,
+  secondsBetween,
+} from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -46,9 +53,9 @@ export const conversationsProjection: Projection = {
       return { state, queuedPosition: row.queuedPosition, queuedAt: row.queuedAt, stored: timerKey(state) };
     };
     return {
-      apply(stored: StoredEvent) {
+      apply(stored: StoredEvent, domainEvent: DomainEvent) {
         if (!stored.type.startsWith('conversation.')) return;
-        const event = toDomainEvent(stored) as ConversationEvent;
+        const event = domainEvent as ConversationEvent;
         const id = event.data.conversationId;
         const row = batch.get(id) ?? load(id);
         const before = row?.state;

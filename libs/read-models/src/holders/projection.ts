@@ -1,5 +1,4 @@
-import { ConversationEvent } from '#domain';
-import { toDomainEvent } from '#event-envelope';
+import { ConversationEvent, DomainEvent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -37,9 +36,9 @@ export const holdersProjection: Projection = {
   open(db: Db) {
     db.exec(HOLDERS_SCHEMA);
     const insert = db.prepare('INSERT OR IGNORE INTO conversation_holders (conversation_id, agent_id) VALUES (?, ?)');
-    const apply = (stored: StoredEvent) => {
+    const apply = (stored: StoredEvent, event: DomainEvent) => {
       if (!TAKEN_TYPES.has(stored.type)) return;
-      const holder = taker(toDomainEvent(stored) as ConversationEvent);
+      const holder = taker(event as ConversationEvent);
       if (holder) insert.run(holder.conversationId, holder.agentId);
     };
     return { apply };

@@ -1,5 +1,4 @@
-import { ConversationEvent, StatusReason, addSeconds } from '#domain';
-import { toDomainEvent } from '#event-envelope';
+import { addSeconds, ConversationEvent, DomainEvent, StatusReason } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
@@ -111,9 +110,9 @@ export const queueStatisticsProjection: Projection = {
       for (const [key, entry] of minuteChanges) if (entry.minute < cutoff) minuteChanges.delete(key);
     };
     return {
-      apply(stored: StoredEvent) {
+      apply(stored: StoredEvent, domainEvent: DomainEvent) {
         if (!stored.type.startsWith('conversation.')) return;
-        const event = toDomainEvent(stored) as ConversationEvent;
+        const event = domainEvent as ConversationEvent;
         const id = event.data.conversationId;
         const before = event.type === 'conversation.requested' ? undefined : load(id);
         // Nothing follows a close that changes a figure (closed is final).
