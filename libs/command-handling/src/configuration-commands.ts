@@ -83,9 +83,15 @@ export class ConfigurationCommands {
 
   /** Configuration replaces the previous one whole: last writer wins, so no revision is expected. */
   private async write(event: DomainEvent, actor: Actor): Promise<number> {
-    const { position } = await this.store.append([
-      { streamId: streamOf(event), expectedRevision: 'any', events: [toNewEvent(event, actor, {})] },
-    ]);
-    return position;
+    const streamId = streamOf(event);
+    try {
+      const { position } = await this.store.append([
+        { streamId, expectedRevision: 'any', events: [toNewEvent(event, actor, {})] },
+      ]);
+      return position;
+    } finally {
+      // Past the cache: a cache that serves streams without reading their tail must read this one again.
+      this.cache.forget(streamId);
+    }
   }
 }

@@ -130,3 +130,21 @@ describe('StreamCache on a store shared with another process', () => {
     expect(cache.peek('s')).toBe(3);
   });
 });
+
+describe('as the sole writer', () => {
+  it('serves a cached stream without reading the store, and reads a forgotten one again', async () => {
+    const store = new InMemoryEventStore();
+    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+    const cache = new StreamCache(store, { soleWriter: true });
+    const reads = jest.spyOn(store, 'readStream');
+    const loaded = await cache.load('s', count);
+    await cache.append(store, [{ streamId: 's', expectedRevision: 0, events: [event(1)] }], [loaded], () => undefined);
+    expect(await cache.load('s', count)).toMatchObject({ state: 2, revision: 1 });
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    await store.append([{ streamId: 's', expectedRevision: 'any', events: [event(2)] }]);
+    cache.forget('s');
+    expect(await cache.load('s', count)).toMatchObject({ state: 3, revision: 2 });
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+});

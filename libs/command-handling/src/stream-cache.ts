@@ -30,9 +30,19 @@ interface Entry extends LoadedStream<unknown> {
   restsOn?: Foresight;
 }
 
+/** How far the cache may trust itself. */
+export interface StreamCacheOptions {
+  /**
+   * Every write to a cached stream passes this cache (`append`) or is followed by `forget`, and no other process
+   * writes (the embedded store): a cached stream is then the stream, and a load serves it without reading a tail.
+   */
+  soleWriter?: boolean;
+}
+
 /**
  * Folds streams into state, remembering the result so a later load reads only the events added since.
- * Correct with several writers too: the tail is always read from the store, only the prefix is cached.
+ * Correct with several writers too: the tail is always read from the store, only the prefix is cached — unless the
+ * cache is the sole writer (`StreamCacheOptions`).
  */
 export class StreamCache {
   private readonly cache = new Map<string, Entry>();
@@ -41,13 +51,23 @@ export class StreamCache {
   /** Shared by every command writer sharing this cache, i.e. by the process's whole command path. */
   readonly locks = new StreamLocks();
 
-  constructor(private readonly store: EventStore) {}
+  private readonly soleWriter: boolean;
+
+  constructor(
+    private readonly store: EventStore,
+    { soleWriter = false }: StreamCacheOptions = {},
+  ) {
+    this.soleWriter = soleWriter;
+  }
 
   async load<S, E extends DomainEvent>(
     streamId: string,
     evolve: (state: S | undefined, event: E) => S,
   ): Promise<LoadedStream<S>> {
-    const cached = this.usable(this.cache.get(streamId)) ?? emptyStream(evolve as Evolve);
+    const usable = this.usable(this.cache.get(streamId));
+    // Each command reads its conversation, workstream and queue: two of those three reads are saved here.
+    if (usable && this.soleWriter) return usable as LoadedStream<S>;
+    const cached = usable ?? emptyStream(evolve as Evolve);
     const tail = await this.store.readStream(streamId, cached.revision + 1);
     if (tail.length === 0) return cached as LoadedStream<S>;
     const loaded = fold(cached, tail);
@@ -115,6 +135,11 @@ export class StreamCache {
         throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
       }
     }
+  }
+
+  /** Drops `streamId`, written past the cache (a configuration write): the next load reads it whole. */
+  forget(streamId: string): void {
+    this.cache.delete(streamId);
   }
 
   /** Resolves once every append made through `append` until now has settled: true when all of them succeeded. */

@@ -26,7 +26,12 @@ import { CLOCK, CONFIG, EVENT_STORE, READ_MODEL_DB } from '../tokens';
         config.manualClockStart ? new ManualClock(config.manualClockStart) : new SystemClock(),
     },
     { provide: READ_MODEL_DB, inject: [CONFIG], useFactory: (config: Config) => openReadModelDb(config.dataDir) },
-    { provide: StreamCache, inject: [EVENT_STORE], useFactory: (store: EventStore) => new StreamCache(store) },
+    {
+      provide: StreamCache,
+      inject: [EVENT_STORE],
+      // An in-order store is written by this process alone (docs/instances.md), and here only through the cache.
+      useFactory: (store: EventStore) => new StreamCache(store, { soleWriter: store.appendsInOrder === true }),
+    },
     {
       provide: ConversationCommands,
       inject: [EVENT_STORE, StreamCache, CLOCK],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Tally } from './tally';
 
 /** Command and append times: a local commit takes a millisecond or two, a contended one far longer. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,11 +16,15 @@ export type GaugeReader<L extends string> = (gauge: Gauge<L>) => Promise<void> |
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly commands = new Counter({
+  /** Counted per command here, passed to `commands` at scrape time. */
+  readonly commandTally = new Tally<'command' | 'outcome' | 'status'>();
+
+  readonly commands: Counter<'command' | 'outcome' | 'status'> = new Counter({
     name: 'omnichannel_commands_total',
     help: 'Commands handled, by command, outcome (accepted, duplicate, refused, conflict, unavailable, failed) and the status it answers',
     labelNames: ['command', 'outcome', 'status'] as const,
     registers: [this.registry],
+    collect: () => this.commandTally.flush(this.commands),
   });
 
   readonly commandDuration = new Histogram({
@@ -36,11 +41,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly eventsAppended = new Counter({
+  /** Counted per appended event here, passed to `eventsAppended` at scrape time. */
+  readonly appendedTally = new Tally<'type'>();
+
+  readonly eventsAppended: Counter<'type'> = new Counter({
     name: 'omnichannel_events_appended_total',
     help: 'Events this process appended to the event store, by event type',
     labelNames: ['type'] as const,
     registers: [this.registry],
+    collect: () => this.appendedTally.flush(this.eventsAppended),
   });
 
   readonly appendDuration = new Histogram({

@@ -34,7 +34,8 @@ export interface TestEngine {
 export const startEngine = (start = MONDAY_MORNING, prefix = 'engine-spec-'): TestEngine => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const store = new SqliteEventStore(join(dir, 'events'));
-  const cache = new StreamCache(store);
+  // As the service builds it on the embedded store: cached streams are served without a read.
+  const cache = new StreamCache(store, { soleWriter: store.appendsInOrder });
   const clock = new ManualClock(start);
   const commands = new ConversationCommands(store, cache, clock);
   const config = new ConfigurationCommands(store, cache, clock);
