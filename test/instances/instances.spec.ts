@@ -155,10 +155,26 @@ class OwnershipWatch {
   readonly handovers = new Map<number, number>();
   private readonly owners = new Map<number, string>();
   private stopped = false;
-  private readonly loop: Promise<void>;
+  private loop: Promise<void> = Promise.resolve();
 
-  constructor() {
-    this.loop = this.poll();
+  /**
+   * Resolves once every live instance has answered: the owners before the phase are known, so a hand-over away from
+   * an instance killed right after is still counted.
+   */
+  static async start(): Promise<OwnershipWatch> {
+    const watch = new OwnershipWatch();
+    await pollUntil(
+      'every live instance to report its partitions',
+      async () => {
+        const shares = await Promise.all(live().map(health));
+        if (shares.some((s) => !s)) return undefined;
+        watch.record(shares);
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    watch.loop = watch.poll();
+    return watch;
   }
 
   async stop(): Promise<Map<number, number>> {
@@ -167,16 +183,20 @@ class OwnershipWatch {
     return this.handovers;
   }
 
+  private record(shares: (Health | undefined)[]): void {
+    for (const share of shares)
+      for (const p of share?.ownedPartitions ?? []) {
+        const before = this.owners.get(p);
+        if (before !== undefined && before !== share!.instanceId)
+          this.handovers.set(p, (this.handovers.get(p) ?? 0) + 1);
+        this.owners.set(p, share!.instanceId);
+      }
+  }
+
   private async poll(): Promise<void> {
     while (!this.stopped) {
-      for (const share of await Promise.all(live().map(health)))
-        for (const p of share?.ownedPartitions ?? []) {
-          const before = this.owners.get(p);
-          if (before !== undefined && before !== share!.instanceId)
-            this.handovers.set(p, (this.handovers.get(p) ?? 0) + 1);
-          this.owners.set(p, share!.instanceId);
-        }
       await new Promise((r) => setTimeout(r, 100));
+      this.record(await Promise.all(live().map(health)));
     }
   }
 }
@@ -344,7 +364,7 @@ it('kill -9 of one instance mid-load: survivors decide every offer it left, olde
   const held = await heldQueue(before, 4);
   const heldOrder: string[] = [];
   await requestHeld(held, 5, heldOrder);
-  const watch = new OwnershipWatch();
+  const watch = await OwnershipWatch.start();
   const fromRecord = reader.records.length;
   const killedAt = Date.now();
   await victim.kill9();
@@ -409,7 +429,7 @@ it('kill -9 of one instance mid-load: survivors decide every offer it left, olde
 
 it('a rolling restart with SIGTERM, one at a time: no failed request, no lost work, a quick handover', async () => {
   const handovers: number[] = [];
-  const watch = new OwnershipWatch();
+  const watch = await OwnershipWatch.start();
   const fromRecord = reader.records.length;
   for (let i = 0; i < INSTANCES; i++) {
     const leaving = apps[i];
