@@ -95,6 +95,12 @@ export interface EventStore {
   readLastEvent(streamId: string): Promise<StoredEvent | undefined>;
   /** Up to `maxCount` events with a position strictly greater than `afterPosition`, in global order. */
   readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]>;
+  /**
+   * The same events as `readAll`, with `data` and `metadata` already parsed into plain properties: for a reader
+   * that uses every event (a replay), where parsing on first access only adds its bookkeeping. Optional: a reader
+   * falls back to `readAll` where an adapter has nothing cheaper (EventStoreDB, PostgreSQL).
+   */
+  readAllParsed?(afterPosition: number, maxCount: number): Promise<StoredEvent[]>;
   /** The position of the newest event, or 0 for an empty store. */
   headPosition(): Promise<number>;
   /** Catch-up then live delivery of every event after `afterPosition`, in global order. */

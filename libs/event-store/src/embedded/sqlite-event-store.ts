@@ -13,7 +13,7 @@ import {
   WrongExpectedRevisionError,
 } from '../port';
 import { CatchUpSubscription } from './catch-up-subscription';
-import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row';
+import { EVENT_COLUMNS, EventRow, toParsedStoredEvent, toStoredEvent } from './event-row';
 import { PRAGMAS, openDatabase } from './schema';
 import { GroupCommitted, WireAppend, WireError, WireEvent, WriterMessage } from './writer-protocol';
 import { startWriter } from './writer-thread';
@@ -137,6 +137,10 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
     return this.run(() => this.readAllNow(afterPosition, maxCount));
+  }
+
+  async readAllParsed(afterPosition: number, maxCount: number): Promise<StoredEvent[]> {
+    return this.run(() => this.selectAll.all(afterPosition, maxCount).map(toParsedStoredEvent));
   }
 
   async headPosition(): Promise<number> {

@@ -227,6 +227,30 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         expect(mine(pages.flat(), [s]).map((event) => event.revision)).toEqual([0, 1, 2, 3, 4]);
       });
 
+      it('reads the same events parsed (readAllParsed) as readAll, page by page, where the adapter has it', async () => {
+        if (!store.readAllParsed) return;
+        const head = await store.headPosition();
+        const a = await existingStream(store, 'parsed-a', 3);
+        const b = streamId('parsed-b');
+        await store.append([
+          { streamId: b, expectedRevision: 'no_stream', events: [newEvent('Nested', { list: [1, { two: null }] })] },
+        ]);
+
+        const all = mine(await store.readAll(head, 1000), [a, b]);
+        const parsed = mine(await store.readAllParsed(head, 1000), [a, b]);
+        const paged: StoredEvent[] = [];
+        for (let after = head; mine(paged, [a, b]).length < 4;) {
+          const page = await store.readAllParsed(after, 2);
+          expect(page.length).toBeGreaterThan(0);
+          paged.push(...page);
+          after = page[page.length - 1].position;
+        }
+
+        expect(all).toHaveLength(4);
+        expect(parsed).toEqual(all);
+        expect(mine(paged, [a, b])).toEqual(all);
+      });
+
       it('reports the newest position as the head', async () => {
         const before = await store.headPosition();
         const s = streamId('head');
@@ -267,7 +291,8 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         await subscription.stop();
         const [fromStream] = await store.readStream(s);
         const [fromAll] = mine(await store.readAll(head, 100), [s]);
-        for (const read of [fromStream, fromAll, collector.mine[0]]) {
+        const fromParsed = store.readAllParsed ? mine(await store.readAllParsed(head, 100), [s]) : [fromAll];
+        for (const read of [fromStream, fromAll, ...fromParsed, collector.mine[0]]) {
           expect(read.data).toEqual(event.data);
           expect(read.metadata).toEqual(event.metadata);
         }

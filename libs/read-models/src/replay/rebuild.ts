@@ -30,12 +30,14 @@ export const rebuild = async (
   const started = performance.now();
   let position = set.position;
   let events = 0;
+  // Every event is projected, so the store's eager parse (where it has one) beats parsing on first access.
+  const read = store.readAllParsed?.bind(store) ?? store.readAll.bind(store);
   const progress = (): RebuildProgress => {
     const seconds = (performance.now() - started) / 1000;
     return { events, position, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : 0 };
   };
   for (;;) {
-    const batch = await store.readAll(position, batchSize);
+    const batch = await read(position, batchSize);
     const cut = options.until ? batch.findIndex((e) => !options.until!(e)) : -1;
     const taken = cut >= 0 ? batch.slice(0, cut) : batch;
     set.apply(taken);
