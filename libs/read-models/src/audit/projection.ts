@@ -2,6 +2,7 @@ import { StatusReason, streams } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
+import { RowBatch } from '../row-batch';
 import { AUDIT_SCHEMA } from './schema';
 import { AuditEntry } from './view';
 
@@ -17,17 +18,16 @@ export const auditProjection: Projection = {
   open(db: Db) {
     dropCopies(db);
     db.exec(AUDIT_SCHEMA);
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO audit (position, conversation_id, stream_id, revision) VALUES (?, ?, ?, ?)',
-    );
+    // One row per event it reads, most of a replay's writes: many rows a statement.
+    const rows = new RowBatch(db, 'INSERT OR IGNORE INTO audit (position, conversation_id, stream_id, revision)', 4);
     const apply = (stored: StoredEvent) => {
       const conversationId = stored.data.conversationId;
       if (typeof conversationId !== 'string') return;
       if (stored.streamId === streams.conversation(conversationId))
-        insert.run(stored.position, conversationId, null, null);
-      else insert.run(stored.position, conversationId, stored.streamId, stored.revision);
+        rows.add(stored.position, conversationId, null, null);
+      else rows.add(stored.position, conversationId, stored.streamId, stored.revision);
     };
-    return { apply };
+    return { apply, flush: () => rows.flush() };
   },
 };
 

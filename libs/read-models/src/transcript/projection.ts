@@ -1,6 +1,7 @@
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
 import { Projection } from '../projection';
+import { RowBatch } from '../row-batch';
 import { TRANSCRIPT_SCHEMA } from './schema';
 
 /** The messages of each conversation, oldest first: for a persistent chat, its whole history. */
@@ -10,8 +11,10 @@ export const transcriptProjection: Projection = {
   tables: { messages: 'position' },
   open(db: Db) {
     db.exec(TRANSCRIPT_SCHEMA);
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO messages (position, conversation_id, sender, agent_id, text, at) VALUES (?, ?, ?, ?, ?, ?)',
+    const rows = new RowBatch(
+      db,
+      'INSERT OR IGNORE INTO messages (position, conversation_id, sender, agent_id, text, at)',
+      6,
     );
     const apply = (stored: StoredEvent) => {
       if (stored.type !== 'conversation.customer_message' && stored.type !== 'conversation.agent_message') return;
@@ -22,9 +25,9 @@ export const transcriptProjection: Projection = {
       };
       const at = stored.metadata.at as string;
       if (stored.type === 'conversation.customer_message')
-        insert.run(stored.position, conversationId, 'customer', null, text, at);
-      else insert.run(stored.position, conversationId, 'agent', agentId, text, at);
+        rows.add(stored.position, conversationId, 'customer', null, text, at);
+      else rows.add(stored.position, conversationId, 'agent', agentId, text, at);
     };
-    return { apply };
+    return { apply, flush: () => rows.flush() };
   },
 };
