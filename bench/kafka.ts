@@ -6,7 +6,7 @@ import { Admin, Consumer, Kafka, Message, Partitioners, Producer, logLevel } fro
 import { TOPICS, ensureTopics, topicSpecs } from '#kafka';
 import { kafkaOutBench } from './kafka-out';
 import { BenchServer } from './server';
-import { percentiles, processCpuMs, round } from './stats';
+import { percentiles, processCpuMs, round, threadCpuMs } from './stats';
 
 /**
  * The Kafka scenario: channel events produced to omnichannel.channel-events.v1, first at a fixed
@@ -66,7 +66,7 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     // 1. Fixed rate: ticks of 10 ms, each sending its share of the rate.
     const fixed = events(Math.max(1, Math.round(rate * seconds)), 'fixed');
     const pid = server.process.pid!;
-    let cpu = processCpuMs(pid);
+    let cpu = cpuNow(pid);
     const fixedStart = Date.now();
     const perTick = rate / 100;
     let sent = 0;
@@ -82,7 +82,7 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
 
     // 2. As fast as possible: batches of 500 records.
     const fast = events(burst, 'burst');
-    cpu = processCpuMs(pid);
+    cpu = cpuNow(pid);
     const fastStart = Date.now();
     for (let i = 0; i < fast.length; i += 500) await send(producer, watcher, fast.slice(i, i + 500));
     const fastResult = { ...(await watcher.settle(fast, fastStart)), ...cpuPerEvent(pid, cpu, fast.length) };
@@ -99,7 +99,7 @@ export async function kafkaBench(): Promise<Record<string, unknown>> {
     console.error(
       `kafka bench: fixed ${rate}/s -> ${fixedResult.appliedEventsPerSec} events/s applied, p50 ${fixedResult.p50Ms} ms, p99 ${fixedResult.p99Ms} ms; ` +
         `burst of ${burst} -> ${fastResult.appliedEventsPerSec} events/s applied, p50 ${fastResult.p50Ms} ms, p99 ${fastResult.p99Ms} ms, ` +
-        `service CPU ${fastResult.serviceCpuMsPerEvent} ms/event; ` +
+        `service CPU ${fastResult.serviceCpuMsPerEvent} ms/event (main thread ${fastResult.mainThreadCpuMsPerEvent}); ` +
         `out: ${out.publishedEventsPerSec} events/s published`,
     );
     return result;
@@ -131,10 +131,20 @@ export async function benchBroker(): Promise<{ brokers: string[]; release: () =>
   return { brokers, release: () => startedHere && infra('stop.sh', '--clean') };
 }
 
-/** The service's CPU time per event since `since` (its CPU ms then), and what it would sustain on one core. */
-const cpuPerEvent = (pid: number, since: number, events: number) => {
-  const perEvent = (processCpuMs(pid) - since) / events;
-  return { serviceCpuMsPerEvent: round(perEvent, 3), eventsPerCpuSecond: round(1000 / perEvent, 0) };
+const cpuNow = (pid: number) => ({ process: processCpuMs(pid), mainThread: threadCpuMs(pid) });
+
+/**
+ * The service's CPU time per event since `since`, all threads and its main thread (the event loop that consumes and
+ * applies: the ceiling when other threads have spare cores), and what the whole would sustain on one core.
+ */
+const cpuPerEvent = (pid: number, since: ReturnType<typeof cpuNow>, events: number) => {
+  const now = cpuNow(pid);
+  const perEvent = (now.process - since.process) / events;
+  return {
+    serviceCpuMsPerEvent: round(perEvent, 3),
+    mainThreadCpuMsPerEvent: round((now.mainThread - since.mainThread) / events, 3),
+    eventsPerCpuSecond: round(1000 / perEvent, 0),
+  };
 };
 
 const listening = (port: number) =>

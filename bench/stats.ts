@@ -21,8 +21,16 @@ export const peakRssMiB = async (pid: number): Promise<number> => {
  * CPU milliseconds (user + system) a process has used, from /proc (Linux; USER_HZ is 100 wherever Node runs): per
  * item, a cost that other processes sharing the machine distort far less than they distort a rate.
  */
-export const processCpuMs = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export const processCpuMs = (pid: number): number => cpuMsOf(`/proc/${pid}/stat`);
+
+/**
+ * CPU milliseconds one thread of a process has used (its main thread, the event loop, by default: its thread id is
+ * the process id), from /proc (Linux): what work moved to other threads takes off the event loop.
+ */
+export const threadCpuMs = (pid: number, tid = pid): number => cpuMsOf(`/proc/${pid}/task/${tid}/stat`);
+
+const cpuMsOf = (statFile: string): number => {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
