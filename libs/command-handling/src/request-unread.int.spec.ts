@@ -79,16 +79,20 @@ it('refuses a request on a conversation the cache lost after reading it: the app
   expect(await conversationEvents('c1')).toHaveLength(1);
 });
 
-it('refuses as before when the decision on the unread conversation is a refusal', async () => {
-  const refused = engine.send({
-    type: 'request',
-    conversationId: 'c1',
-    channel: WS.channel,
-    workstreamId: 'nowhere',
-    queueId: 'q',
-    customer: { id: 'cust', authenticated: true },
-  });
-  await expect(refused).rejects.toThrow(/workstream 'nowhere'/);
+it('refuses as before when the decision on the unread conversation is a refusal, reading it once', async () => {
+  const refused = () =>
+    engine.send({
+      type: 'request',
+      conversationId: 'c1',
+      channel: WS.channel,
+      workstreamId: 'nowhere',
+      queueId: 'q',
+      customer: { id: 'cust', authenticated: true },
+    });
+  const first = await readsDuring(() => expect(refused()).rejects.toThrow(/workstream 'nowhere'/));
+  expect(first).toContain(streams.conversation('c1'));
+  // Read empty, the stream is remembered so: the same refusal again reads nothing.
+  expect(await readsDuring(() => expect(refused()).rejects.toThrow(/workstream 'nowhere'/))).toEqual([]);
   expect(await conversationEvents('c1')).toEqual([]);
 });
 

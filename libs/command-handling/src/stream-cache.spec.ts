@@ -148,6 +148,39 @@ describe('as the sole writer', () => {
     expect(reads).toHaveBeenCalledTimes(2);
   });
 
+  it('remembers a stream read empty until it is written through the cache or forgotten', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new StreamCache(store, { soleWriter: true });
+    const reads = jest.spyOn(store, 'readStream');
+    expect(await cache.load('s', count)).toMatchObject({ state: undefined, revision: -1 });
+    const empty = await cache.load('s', count);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(cache.unread('s', count)).toBeUndefined();
+    await cache.append(
+      store,
+      [{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }],
+      [empty],
+      () => {},
+    );
+    expect(await cache.load('s', count)).toMatchObject({ state: 1, revision: 0 });
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    await cache.load('t', count);
+    await store.append([{ streamId: 't', expectedRevision: 'any', events: [event(1)] }]);
+    cache.forget('t');
+    expect(await cache.load('t', count)).toMatchObject({ state: 1, revision: 0 });
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads an empty stream every time when not the sole writer', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new StreamCache(store);
+    const reads = jest.spyOn(store, 'readStream');
+    await cache.load('s', count);
+    await cache.load('s', count);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
   it('takes a stream it does not hold as unread, and holds the state foreseen once the append is queued', async () => {
     const store = new InMemoryEventStore();
     const cache = new StreamCache(store, { soleWriter: true });

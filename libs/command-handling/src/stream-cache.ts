@@ -71,7 +71,11 @@ export class StreamCache {
     if (usable && this.soleWriter) return usable as LoadedStream<S>;
     const cached = usable ?? emptyStream(evolve as Evolve);
     const tail = await this.store.readStream(streamId, cached.revision + 1);
-    if (tail.length === 0) return cached as LoadedStream<S>;
+    if (tail.length === 0) {
+      // As the sole writer, an empty stream stays empty until written through `append` (or `forget`): not read again.
+      if (this.soleWriter && !usable) this.remember(streamId, cached);
+      return cached as LoadedStream<S>;
+    }
     const loaded = fold(cached, tail);
     this.remember(streamId, loaded);
     return loaded as LoadedStream<S>;
