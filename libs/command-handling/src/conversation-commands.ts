@@ -66,23 +66,35 @@ export class ConversationCommands {
         streams.agent(id),
       ),
     ];
+    // A request creates its conversation: decided on it as new without a read, until that proves wrong once.
+    let unread = command.type === 'request';
+    const load = async () =>
+      (unread && this.cache.unread(conversationId, evolveConversation)) ||
+      (await this.cache.load(conversationId, evolveConversation));
     for (;;) {
-      const result = await decideInTurn(
-        this.cache,
-        () => {
-          // The load that confirms the locks is the one the decision reads: nothing here writes in between.
-          let loaded: LoadedStream<ConversationState> | undefined;
-          return this.cache.locks.serialise(
-            touched(this.cache.peek<ConversationState>(conversationId)),
-            async () => touched((loaded = await this.cache.load(conversationId, evolveConversation)).state),
-            (handOver) => this.attempt(command, cause, handOver, loaded),
-          );
-        },
-        () => describe(command),
-        this.retry,
-        // A refusal is decided again once an earlier delivery of its channel event made it a duplicate.
-        () => this.appliedElsewhere(cause),
-      );
+      let result: ConversationCommandResult;
+      try {
+        result = await decideInTurn(
+          this.cache,
+          () => {
+            // The load that confirms the locks is the one the decision reads: nothing here writes in between.
+            let loaded: LoadedStream<ConversationState> | undefined;
+            return this.cache.locks.serialise(
+              touched(this.cache.peek<ConversationState>(conversationId)),
+              async () => touched((loaded = await load()).state),
+              (handOver) => this.attempt(command, cause, handOver, loaded),
+            );
+          },
+          () => describe(command),
+          this.retry,
+          // A refusal is decided again once an earlier delivery of its channel event made it a duplicate.
+          () => this.appliedElsewhere(cause),
+        );
+      } catch (error) {
+        if (!(error instanceof ReadFirst)) throw error;
+        unread = false;
+        continue;
+      }
       if (result.events.length > 0) return result;
       if (!(await this.cache.settled())) continue;
       const { lastPosition } = await this.cache.load(conversationId, evolveConversation);
@@ -106,6 +118,8 @@ export class ConversationCommands {
       duplicate: true,
       events: [],
     });
+    // Anything but a queued append rests on the unread conversation being empty: decided again on a read.
+    const unread = conversation.unread !== undefined;
     // Applied to this conversation before: known without asking the store.
     if (cause.causationId && conversation.causations.has(cause.causationId)) return duplicate();
     const overdue = overdueTimer(command, s, this.clock.now());
@@ -127,11 +141,13 @@ export class ConversationCommands {
     try {
       decided = decideConversation(command, { ...before, workstream, queueIds }, this.clock.now());
     } catch (error) {
+      if (unread && error instanceof DomainError) throw new ReadFirst();
       // Applied elsewhere before: ignored, not refused (a redelivery must not be dead-lettered).
       if (error instanceof DomainError && (await this.appliedElsewhere(cause))) return duplicate();
       throw error;
     }
     if (decided.length === 0) {
+      if (unread) throw new ReadFirst();
       if (await this.appliedElsewhere(cause)) return duplicate();
       return {
         conversationId: command.conversationId,
@@ -163,6 +179,8 @@ export class ConversationCommands {
         markers,
       );
     } catch (error) {
+      // The conversation existed (or the channel event was applied): the duplicate's answer needs the real state.
+      if (unread && error instanceof WrongExpectedRevisionError) throw new ReadFirst();
       if (error instanceof WrongExpectedRevisionError && (await this.appliedElsewhere(cause, error)))
         return duplicate();
       throw error;
@@ -209,6 +227,9 @@ export class ConversationCommands {
     return new Set(ids.filter((_, i) => loaded[i].state));
   }
 }
+
+/** A decision taken on an unread conversation that does not stand as it is: the command is decided again on a read. */
+class ReadFirst extends Error {}
 
 const describe = (command: ConversationCommand) => `${command.type} on conversation '${command.conversationId}'`;
 

@@ -147,4 +147,79 @@ describe('as the sole writer', () => {
     expect(await cache.load('s', count)).toMatchObject({ state: 3, revision: 2 });
     expect(reads).toHaveBeenCalledTimes(2);
   });
+
+  it('remembers a stream read empty until it is written through the cache or forgotten', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new StreamCache(store, { soleWriter: true });
+    const reads = jest.spyOn(store, 'readStream');
+    expect(await cache.load('s', count)).toMatchObject({ state: undefined, revision: -1 });
+    const empty = await cache.load('s', count);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(cache.unread('s', count)).toBeUndefined();
+    await cache.append(
+      store,
+      [{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }],
+      [empty],
+      () => {},
+    );
+    expect(await cache.load('s', count)).toMatchObject({ state: 1, revision: 0 });
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    await cache.load('t', count);
+    await store.append([{ streamId: 't', expectedRevision: 'any', events: [event(1)] }]);
+    cache.forget('t');
+    expect(await cache.load('t', count)).toMatchObject({ state: 1, revision: 0 });
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads an empty stream every time when not the sole writer', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new StreamCache(store);
+    const reads = jest.spyOn(store, 'readStream');
+    await cache.load('s', count);
+    await cache.load('s', count);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('takes a stream it does not hold as unread, and holds the state foreseen once the append is queued', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new StreamCache(store, { soleWriter: true });
+    const reads = jest.spyOn(store, 'readStream');
+    const unread = cache.unread('s', count)!;
+    expect(unread).toMatchObject({ state: undefined, revision: -1, unread: 's' });
+    expect(cache.peek('s')).toBeUndefined();
+    let handedOver = false;
+    const appending = cache.append(
+      store,
+      [{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }],
+      [unread],
+      () => (handedOver = true),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handedOver).toBe(true);
+    expect(cache.peek('s')).toBe(1);
+    await appending;
+    expect(cache.unread('s', count)).toBeUndefined();
+    expect(await cache.load('s', count)).toMatchObject({ state: 1, revision: 0 });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('forgets a stream taken as unread when the append finds it written', async () => {
+    const store = new InMemoryEventStore();
+    await store.append([{ streamId: 's', expectedRevision: 'no_stream', events: [event(0)] }]);
+    const cache = new StreamCache(store, { soleWriter: true });
+    const unread = cache.unread('s', count)!;
+    const appending = cache.append(
+      store,
+      [{ streamId: 's', expectedRevision: 'no_stream', events: [event(1)] }],
+      [unread],
+      () => undefined,
+    );
+    await expect(appending).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await cache.load('s', count)).toMatchObject({ state: 1, revision: 0 });
+  });
+});
+
+it('takes no stream as unread unless it is the sole writer', () => {
+  expect(new StreamCache(new InMemoryEventStore()).unread('s', count)).toBeUndefined();
 });

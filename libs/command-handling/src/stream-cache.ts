@@ -11,6 +11,8 @@ export interface LoadedStream<S> {
   lastPosition: number;
   /** The channel event ids that already caused events in this stream: idempotency. */
   causations: ReadonlySet<string>;
+  /** Set (to the stream's id) when taken as never written without a read (`StreamCache.unread`). */
+  unread?: string;
 }
 
 const MAX_CACHED_STREAMS = 20_000;
@@ -69,7 +71,11 @@ export class StreamCache {
     if (usable && this.soleWriter) return usable as LoadedStream<S>;
     const cached = usable ?? emptyStream(evolve as Evolve);
     const tail = await this.store.readStream(streamId, cached.revision + 1);
-    if (tail.length === 0) return cached as LoadedStream<S>;
+    if (tail.length === 0) {
+      // As the sole writer, an empty stream stays empty until written through `append` (or `forget`): not read again.
+      if (this.soleWriter && !usable) this.remember(streamId, cached);
+      return cached as LoadedStream<S>;
+    }
     const loaded = fold(cached, tail);
     this.remember(streamId, loaded);
     return loaded as LoadedStream<S>;
@@ -109,7 +115,13 @@ export class StreamCache {
     };
     this.pending.add(foresight.durable);
     void foresight.durable.then(() => this.pending.delete(foresight.durable));
-    const foreseen = requests.map((request) => this.foresee(request, foresight));
+    const foreseen = requests.map((request) =>
+      this.foresee(
+        request,
+        foresight,
+        decidedOn.find(({ unread }) => unread === request.streamId) as Entry | undefined,
+      ),
+    );
     if (foreseen.every((entry) => entry !== undefined)) {
       requests.forEach(({ streamId }, n) => this.remember(streamId, foreseen[n]!));
       handOver();
@@ -135,6 +147,21 @@ export class StreamCache {
         throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
       }
     }
+  }
+
+  /**
+   * `streamId` taken as never written, without reading it: for a command that creates its stream (a request), whose
+   * append expects `no_stream` and so confirms it. Only as the sole writer, and only for a stream not held: a stream
+   * the cache lost (evicted, or written before this process started) fails that check. Nothing is remembered until
+   * the append is queued; a caller whose decision rests on the stream being empty in any other way (a refusal, nothing
+   * to do) or whose append fails decides again after a real `load`. Undefined when the stream must be loaded.
+   */
+  unread<S, E extends DomainEvent>(
+    streamId: string,
+    evolve: (state: S | undefined, event: E) => S,
+  ): LoadedStream<S> | undefined {
+    if (!this.soleWriter || this.cache.has(streamId)) return undefined;
+    return { ...emptyStream(evolve as Evolve), unread: streamId } as LoadedStream<S>;
   }
 
   /** Drops `streamId`, written past the cache (a configuration write): the next load reads it whole. */
@@ -167,9 +194,13 @@ export class StreamCache {
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  private foresee({ streamId, expectedRevision, events }: AppendRequest, restsOn: Foresight): Entry | undefined {
-    const entry = this.usable(this.cache.get(streamId));
-    if (!entry || expectedRevision !== entry.revision) return undefined;
+  private foresee(
+    { streamId, expectedRevision, events }: AppendRequest,
+    restsOn: Foresight,
+    unread?: Entry,
+  ): Entry | undefined {
+    const entry = this.usable(this.cache.get(streamId)) ?? unread;
+    if (!entry || (expectedRevision === 'no_stream' ? -1 : expectedRevision) !== entry.revision) return undefined;
     return {
       ...fold(
         entry,

@@ -5,6 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { ConcurrencyConflictError } from '#command-handling';
 import { DomainError } from '#domain';
 import { RunConversationCommand } from '../conversations/conversation.commands';
+import { RunAgentCommand } from '../setup/setup.commands';
 import { CommandObserver } from './command-observer';
 import { Metrics } from './metrics';
 import { ObservedCommandBus } from './observed-command-bus';
@@ -78,4 +79,22 @@ it('once closed, refuses new commands with 503 and resolves when those in flight
   await expect(inFlight).resolves.toMatchObject({ position: 1 });
   await closing;
   expect(drained).toBe(true);
+});
+
+it('logs the fields in the documented order, leaving out those a command has not (docs/operations.md)', async () => {
+  const { bus, observer, lines } = observed(async () => ({
+    conversationId: 'c1',
+    statusReason: 'active',
+    position: 7,
+    events: [{}],
+  }));
+  await bus.execute(pick('c1'));
+  const presence = { type: 'changePresence', agentId: 'a1', status: 'available' } as const;
+  await observer.run(new RunAgentCommand(presence, { kind: 'agent', id: 'a1' }), async () => ({ position: 8 }));
+  // As pino writes them: a field whose value is undefined is not written.
+  const written = lines.map(({ line }) => Object.keys(JSON.parse(JSON.stringify(line)) as object));
+  expect(written).toEqual([
+    ['conversationId', 'command', 'outcome', 'position', 'statusReason', 'events', 'actor', 'durationMs'],
+    ['agentId', 'command', 'outcome', 'position', 'durationMs'],
+  ]);
 });

@@ -11,8 +11,8 @@ export const meteredEventStore = (store: EventStore, metrics: Metrics): EventSto
   const appended = metrics.appendDuration.labels('ok');
   const typeLabels = (type: string) => ({ type });
   const append: EventStore['append'] = async (requests) => {
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1e3;
     try {
       const result = await store.append(requests);
       appended.observe(seconds());
