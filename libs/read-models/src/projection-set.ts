@@ -5,8 +5,7 @@ import { Db } from './database';
 import { EventTypePattern, Projection, ProjectionHandler } from './projection';
 
 interface Entry {
-  name: string;
-  reads: readonly EventTypePattern[];
+  projection: Projection;
   handler: ProjectionHandler;
   checkpoint: number;
 }
@@ -33,8 +32,7 @@ export class ProjectionSet {
     this.saveCheckpoint = db.prepare(`INSERT INTO checkpoints (projection, position) VALUES (?, ?)
       ON CONFLICT (projection) DO UPDATE SET position = excluded.position`);
     this.entries = projections.map((p) => ({
-      name: p.name,
-      reads: p.reads,
+      projection: p,
       handler: p.open(db),
       checkpoint: (read.get(p.name) as { position: number } | undefined)?.position ?? 0,
     }));
@@ -48,6 +46,16 @@ export class ProjectionSet {
   apply(events: StoredEvent[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1].position;
+    try {
+      this.applyInTransaction(events, last);
+    } catch (error) {
+      // What the handlers kept in memory (rows, sums, rows already written) may be from the batch rolled back.
+      for (const entry of this.entries) entry.handler = entry.projection.open(this.db);
+      throw error;
+    }
+  }
+
+  private applyInTransaction(events: StoredEvent[], last: number): void {
     this.db.transaction(() => {
       for (const stored of events) {
         let event: DomainEvent | undefined;
@@ -58,16 +66,17 @@ export class ProjectionSet {
       }
       for (const entry of this.entries) {
         entry.handler.flush?.();
-        entry.checkpoint = Math.max(entry.checkpoint, last);
-        this.saveCheckpoint.run(entry.name, entry.checkpoint);
+        this.saveCheckpoint.run(entry.projection.name, Math.max(entry.checkpoint, last));
       }
     })();
+    // Only once committed: a batch rolled back leaves every checkpoint where the file has it.
+    for (const entry of this.entries) entry.checkpoint = Math.max(entry.checkpoint, last);
   }
 
   private readersOf(type: string): Entry[] {
     let readers = this.readers.get(type);
     if (!readers) {
-      readers = this.entries.filter((e) => readsType(e.reads, type));
+      readers = this.entries.filter((e) => readsType(e.projection.reads, type));
       this.readers.set(type, readers);
     }
     return readers;

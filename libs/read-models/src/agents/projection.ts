@@ -1,6 +1,7 @@
 import { AgentEvent, AgentState, DomainEvent, evolveAgent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
+import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { AGENTS_SCHEMA } from './schema';
 
@@ -15,8 +16,13 @@ export const agentsProjection: Projection = {
     const upsert = db.prepare(`INSERT INTO agents (id, presence, last_assigned_position, state) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET presence = excluded.presence, last_assigned_position = excluded.last_assigned_position,
         state = excluded.state`);
-    const batch = new Map<string, { state: AgentState; lastAssigned: number }>();
-    const load = (id: string) => {
+    type Row = { state: AgentState; lastAssigned: number };
+    const batch = new Map<string, Row>();
+    // Every agent signed in is moving all day; past this many, the least recently changed are read again.
+    const kept = new KeptRows<Row>(20_000);
+    const load = (id: string): Row | undefined => {
+      const keptRow = kept.get(id);
+      if (keptRow) return keptRow;
       const row = select.get(id) as { state: string; lastAssigned: number } | undefined;
       return row && { state: JSON.parse(row.state) as AgentState, lastAssigned: row.lastAssigned };
     };
@@ -30,8 +36,10 @@ export const agentsProjection: Projection = {
         batch.set(state.id, { state, lastAssigned: assigned ? stored.position : (row?.lastAssigned ?? 0) });
       },
       flush() {
-        for (const { state, lastAssigned } of batch.values())
-          upsert.run(state.id, state.presence, lastAssigned, JSON.stringify(state));
+        for (const row of batch.values()) {
+          upsert.run(row.state.id, row.state.presence, row.lastAssigned, JSON.stringify(row.state));
+          kept.set(row.state.id, row);
+        }
         batch.clear();
       },
     };

@@ -9,8 +9,12 @@ import {
 } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
+import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { CONVERSATIONS_SCHEMA, CONVERSATIONS_TABLES, WAIT_SAMPLE } from './schema';
+
+/** Conversations whose rows stay in memory after a batch: the ones moving now, in a busy contact centre too. */
+const KEPT_CONVERSATIONS = 20_000;
 
 /**
  * Current state of every conversation, the deadlines that state implies (the timers), and how long
@@ -45,7 +49,10 @@ export const conversationsProjection: Projection = {
         owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
     const batch = new Map<string, Row>();
+    const kept = new KeptRows<Row>(KEPT_CONVERSATIONS);
     const load = (id: string): Row | undefined => {
+      const keptRow = kept.get(id);
+      if (keptRow) return keptRow;
       const row = select.get(id) as
         { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
       if (!row) return undefined;
@@ -89,9 +96,12 @@ export const conversationsProjection: Projection = {
           // Most events leave the deadlines as they were (a message on an open conversation): rows unchanged.
           // The stored rows are always deadlines(stored state), written by this same flush.
           const due = deadlines(state);
-          if (stored === timerKey(state, due)) continue;
-          if (stored !== undefined) clearTimers.run(state.id);
-          for (const deadline of due) addTimer.run(state.id, deadline.kind, deadline.dueAt);
+          const key = timerKey(state, due);
+          if (stored !== key) {
+            if (stored !== undefined) clearTimers.run(state.id);
+            for (const deadline of due) addTimer.run(state.id, deadline.kind, deadline.dueAt);
+          }
+          kept.set(state.id, { state, queuedPosition, queuedAt, stored: key });
         }
         batch.clear();
         for (const queueId of waitedQueues) pruneWaits.run(queueId, queueId);
