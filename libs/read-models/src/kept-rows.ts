@@ -1,4 +1,10 @@
 /**
+ * How many rows a projection keeps: the conversations (or agents) moving now, in a busy contact centre too; past
+ * it, the least recently written are read again.
+ */
+export const KEPT_ROWS = 20_000;
+
+/**
  * Rows a projection wrote in earlier batches, kept by key so that the next event on one (the next step of a
  * conversation, moments later) skips a SELECT and a JSON parse. The oldest written are dropped past `capacity`.
  * Only for tables the projection alone writes.
@@ -6,7 +12,7 @@
 export class KeptRows<T> {
   private readonly rows = new Map<string, T>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity = KEPT_ROWS) {}
 
   get(key: string): T | undefined {
     return this.rows.get(key);

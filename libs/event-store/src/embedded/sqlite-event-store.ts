@@ -209,12 +209,14 @@ export class SqliteEventStore implements EventStore {
       for (const { reject } of group) reject(failure);
     } else {
       const { outcomes } = answer;
+      // In the tail before anyone is woken or answered: they may read it at once.
+      let wrote = false;
       outcomes.forEach((outcome, index) => {
-        if ('written' in outcome) this.tail.add(group[index].wire, outcome.written);
+        if (!('written' in outcome) || outcome.written.events.length === 0) return;
+        this.tail.add(group[index].wire, outcome.written);
+        wrote = true;
       });
-      if (outcomes.some((outcome) => 'result' in outcome && Object.keys(outcome.result.revisions).length > 0)) {
-        for (const subscription of this.subscriptions) subscription.wake();
-      }
+      if (wrote) for (const subscription of this.subscriptions) subscription.wake();
       outcomes.forEach((outcome, index) => {
         if ('result' in outcome) group[index].resolve(outcome.result);
         else group[index].reject(translate(rebuild(outcome.error)));

@@ -18,8 +18,7 @@ export const agentsProjection: Projection = {
         state = excluded.state`);
     type Row = { state: AgentState; lastAssigned: number };
     const batch = new Map<string, Row>();
-    // Every agent signed in is moving all day; past this many, the least recently changed are read again.
-    const kept = new KeptRows<Row>(20_000);
+    const kept = new KeptRows<Row>();
     const load = (id: string): Row | undefined => {
       const keptRow = kept.get(id);
       if (keptRow) return keptRow;

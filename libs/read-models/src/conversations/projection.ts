@@ -13,9 +13,6 @@ import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { CONVERSATIONS_SCHEMA, CONVERSATIONS_TABLES, WAIT_SAMPLE } from './schema';
 
-/** Conversations whose rows stay in memory after a batch: the ones moving now, in a busy contact centre too. */
-const KEPT_CONVERSATIONS = 20_000;
-
 /**
  * Current state of every conversation, the deadlines that state implies (the timers), and how long
  * live chats waited in each queue. Open work per queue is a query over it, in arrival order.
@@ -49,7 +46,7 @@ export const conversationsProjection: Projection = {
         owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
     const batch = new Map<string, Row>();
-    const kept = new KeptRows<Row>(KEPT_CONVERSATIONS);
+    const kept = new KeptRows<Row>();
     const load = (id: string): Row | undefined => {
       const keptRow = kept.get(id);
       if (keptRow) return keptRow;

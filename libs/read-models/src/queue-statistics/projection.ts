@@ -65,7 +65,7 @@ export const queueStatisticsProjection: Projection = {
       minuteChanges.set(key, entry);
     };
     // The conversations moving now, as written by earlier batches (closed ones are deleted, and forgotten).
-    const kept = new KeptRows<TrackedConversation>(20_000);
+    const kept = new KeptRows<TrackedConversation>();
     const load = (id: string): TrackedConversation | undefined => {
       if (batch.has(id)) return batch.get(id) ?? undefined;
       const keptRow = kept.get(id);
