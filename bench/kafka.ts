@@ -252,12 +252,28 @@ class Watcher {
 
 const groupAtEnd = async (admin: Admin, groupId: string, topics: string[]): Promise<void> => {
   for (const topic of topics) {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await untilLed(() => admin.fetchTopicOffsets(topic));
     await admin.setOffsets({
       groupId,
       topic,
       partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
     });
+  }
+};
+
+/**
+ * On a broker just started, the service has only now created its topics, and a partition may have no leader yet
+ * (NOT_LEADER_FOR_PARTITION, which kafkajs marks retriable): ask again until it has one, for up to 30 s.
+ */
+const untilLed = async <T>(ask: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await sleep(200);
+    }
   }
 };
 
