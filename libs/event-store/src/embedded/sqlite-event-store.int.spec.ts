@@ -166,39 +166,6 @@ describe('SqliteEventStore', () => {
     expect(event.rawData).toBeUndefined();
   });
 
-  it('reads what it has just committed (kept in memory) exactly as the file holds it', async () => {
-    const taken = newEvent();
-    await store.append([{ streamId: 'taken', expectedRevision: 'no_stream', events: [taken] }]);
-    // One group: two requests on one stream, a failed append in between, then more events than the tail keeps.
-    await Promise.allSettled([
-      store.append([
-        { streamId: 'a', expectedRevision: 'no_stream', events: [newEvent({ n: 1 })] },
-        { streamId: 'a', expectedRevision: 0, events: [newEvent({ n: 2 })] },
-      ]),
-      store.append([{ streamId: 'b', expectedRevision: 'no_stream', events: [taken] }]),
-      store.append([{ streamId: 'c', expectedRevision: 'no_stream', events: [newEvent({ n: 3 })] }]),
-    ]);
-    for (let n = 0; n < 9; n++) {
-      await store.append([
-        { streamId: `many-${n}`, expectedRevision: 'any', events: Array.from({ length: 500 }, () => newEvent({ n })) },
-      ]);
-    }
-    const head = await store.headPosition();
-    const after = [0, 1, 2, 3, 4, head - 2500, head - 1999, head - 1, head];
-    const read = async () => Promise.all(after.map(async (p) => (await store.readAll(p, 600)).map((e) => ({ ...e }))));
-    const live = await read();
-
-    await store.close();
-    store = new SqliteEventStore(dir);
-    expect(await read()).toEqual(live);
-    expect(live[0].slice(0, 4).map((e) => [e.streamId, e.revision, e.data])).toEqual([
-      ['taken', 0, {}],
-      ['a', 0, { n: 1 }],
-      ['a', 1, { n: 2 }],
-      ['c', 0, { n: 3 }],
-    ]);
-  });
-
   it('catches up in bounded batches across more events than one batch', async () => {
     const events = Array.from({ length: 1234 }, (_, n) => newEvent({ n }));
     await store.append([{ streamId: 'big', expectedRevision: 'no_stream', events }]);

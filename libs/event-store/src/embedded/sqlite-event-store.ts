@@ -13,7 +13,6 @@ import {
   WrongExpectedRevisionError,
 } from '../port';
 import { CatchUpSubscription } from './catch-up-subscription';
-import { CommittedTail } from './committed-tail';
 import { EVENT_COLUMNS, EventRow, toParsedStoredEvent, toStoredEvent } from './event-row';
 import { PRAGMAS, openDatabase } from './schema';
 import { GroupCommitted, WireAppend, WireError, WireEvent, WriterMessage } from './writer-protocol';
@@ -23,9 +22,6 @@ export const EVENTS_FILE = 'events.sqlite';
 
 /** Large enough to amortise per-batch overhead, small enough to keep handler latency flat. */
 const SUBSCRIPTION_BATCH_SIZE = 500;
-
-/** Events kept in memory after their commit: a few subscription batches, so a subscriber at the head never reads the file. */
-const TAIL_EVENTS = 4 * SUBSCRIPTION_BATCH_SIZE;
 
 /** SQLite errors that say "not now" rather than "never": the caller may retry. */
 const TRANSIENT_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/;
@@ -60,7 +56,6 @@ export class SqliteEventStore implements EventStore {
   private readonly selectLast: Database.Statement<[string], EventRow>;
   private readonly selectAll: Database.Statement<[number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
-  private readonly tail: CommittedTail;
 
   /** Opens (creating if needed) the store kept at `<directory>/events.sqlite`. */
   constructor(directory: string) {
@@ -85,8 +80,6 @@ export class SqliteEventStore implements EventStore {
       )
       .raw();
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
-    // Before the writer starts: every later event is one it reports.
-    this.tail = new CommittedTail(this.selectHead.get() as number, TAIL_EVENTS);
     this.writer = startWriter({ file, pragmas: PRAGMAS });
     this.writer.on('message', (answer: GroupCommitted) => this.committed(answer));
     this.writer.on('error', (error) => this.writerFailed(error));
@@ -209,14 +202,9 @@ export class SqliteEventStore implements EventStore {
       for (const { reject } of group) reject(failure);
     } else {
       const { outcomes } = answer;
-      // In the tail before anyone is woken or answered: they may read it at once.
-      let wrote = false;
-      outcomes.forEach((outcome, index) => {
-        if (!('written' in outcome) || outcome.written.events.length === 0) return;
-        this.tail.add(group[index].wire, outcome.written);
-        wrote = true;
-      });
-      if (wrote) for (const subscription of this.subscriptions) subscription.wake();
+      if (outcomes.some((outcome) => 'result' in outcome && Object.keys(outcome.result.revisions).length > 0)) {
+        for (const subscription of this.subscriptions) subscription.wake();
+      }
       outcomes.forEach((outcome, index) => {
         if ('result' in outcome) group[index].resolve(outcome.result);
         else group[index].reject(translate(rebuild(outcome.error)));
@@ -243,7 +231,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllNow(afterPosition: number, maxCount: number): StoredEvent[] {
-    return (this.tail.after(afterPosition, maxCount) ?? this.selectAll.all(afterPosition, maxCount)).map(toStoredEvent);
+    return this.selectAll.all(afterPosition, maxCount).map(toStoredEvent);
   }
 
   /** Guards against use after close and maps driver errors onto the port's vocabulary. */

@@ -8,12 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type {
   GroupCommitted,
-  WireAppended,
   WireAppend,
   WireError,
   WireOutcome,
   WireRequest,
-  WireWritten,
   WriterMessage,
   WriterOptions,
 } from './writer-protocol';
@@ -38,10 +36,9 @@ const selectStreamRevision = db
 const selectHead = db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
 
 /** Runs inside the append's savepoint: any throw rolls every request of it back. */
-function write(requests: WireRequest[]): WireAppended {
+function write(requests: WireRequest[]): { position: number; revisions: Record<string, number> } {
   const recordedAt = new Date().toISOString();
   const revisions: Record<string, number> = {};
-  const written: WireWritten = { recordedAt, events: [] };
   let position = 0;
   for (const { streamId, expectedRevision, events } of requests) {
     const current = selectStreamRevision.get(streamId);
@@ -53,12 +50,11 @@ function write(requests: WireRequest[]): WireAppended {
     for (const [eventId, type, data, metadata] of events) {
       revision += 1;
       position = Number(insertEvent.run(streamId, revision, eventId, type, data, metadata, recordedAt).lastInsertRowid);
-      written.events.push([position, revision]);
     }
     if (events.length > 0) revisions[streamId] = revision;
   }
   // Nothing written (only revision checks): report the head, which the caller has now "seen".
-  return { result: { position: position || (selectHead.get() as number), revisions }, written };
+  return { position: position || (selectHead.get() as number), revisions };
 }
 
 // Called inside commitGroup, each append becomes a savepoint: it fails alone, atomically.
@@ -66,7 +62,7 @@ const appendAtomically = db.transaction(write);
 
 function tryAppend(requests: WireAppend): WireOutcome {
   try {
-    return appendAtomically(requests);
+    return { result: appendAtomically(requests) };
   } catch (error) {
     // Some failures (disk full, I/O) make SQLite abandon the whole transaction: fail the group.
     if (!db.inTransaction) throw error;

@@ -24,19 +24,7 @@ export type WireError =
   | { kind: 'wrong_revision'; streamId: string; expected: number | 'no_stream' | 'any'; actual: number | 'no_stream' }
   | { kind: 'error'; name: string; code?: string; message: string };
 
-/** Where each event of a successful append went, in the order sent, and when: the rows it wrote, without a read. */
-export interface WireWritten {
-  recordedAt: string;
-  /** Per event: its position and revision. */
-  events: [position: number, revision: number][];
-}
-
-export interface WireAppended {
-  result: { position: number; revisions: Record<string, number> };
-  written: WireWritten;
-}
-
-export type WireOutcome = WireAppended | { error: WireError };
+export type WireOutcome = { result: { position: number; revisions: Record<string, number> } } | { error: WireError };
 
 /** The writer's answer to one group: an outcome per append, or the failure of the whole group. */
 export type GroupCommitted = { outcomes: WireOutcome[] } | { failed: WireError };

@@ -1,7 +1,6 @@
 import { AgentEvent, AgentState, DomainEvent, evolveAgent } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
-import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { AGENTS_SCHEMA } from './schema';
 
@@ -16,12 +15,8 @@ export const agentsProjection: Projection = {
     const upsert = db.prepare(`INSERT INTO agents (id, presence, last_assigned_position, state) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET presence = excluded.presence, last_assigned_position = excluded.last_assigned_position,
         state = excluded.state`);
-    type Row = { state: AgentState; lastAssigned: number };
-    const batch = new Map<string, Row>();
-    const kept = new KeptRows<Row>();
-    const load = (id: string): Row | undefined => {
-      const keptRow = kept.get(id);
-      if (keptRow) return keptRow;
+    const batch = new Map<string, { state: AgentState; lastAssigned: number }>();
+    const load = (id: string) => {
       const row = select.get(id) as { state: string; lastAssigned: number } | undefined;
       return row && { state: JSON.parse(row.state) as AgentState, lastAssigned: row.lastAssigned };
     };
@@ -35,10 +30,8 @@ export const agentsProjection: Projection = {
         batch.set(state.id, { state, lastAssigned: assigned ? stored.position : (row?.lastAssigned ?? 0) });
       },
       flush() {
-        for (const row of batch.values()) {
-          upsert.run(row.state.id, row.state.presence, row.lastAssigned, JSON.stringify(row.state));
-          kept.set(row.state.id, row);
-        }
+        for (const { state, lastAssigned } of batch.values())
+          upsert.run(state.id, state.presence, lastAssigned, JSON.stringify(state));
         batch.clear();
       },
     };

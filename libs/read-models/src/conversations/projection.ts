@@ -9,7 +9,6 @@ import {
 } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
-import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { CONVERSATIONS_SCHEMA, CONVERSATIONS_TABLES, WAIT_SAMPLE } from './schema';
 
@@ -46,10 +45,7 @@ export const conversationsProjection: Projection = {
         owner_agent_id = excluded.owner_agent_id,
         queued_position = excluded.queued_position, queued_at = excluded.queued_at, state = excluded.state`);
     const batch = new Map<string, Row>();
-    const kept = new KeptRows<Row>();
     const load = (id: string): Row | undefined => {
-      const keptRow = kept.get(id);
-      if (keptRow) return keptRow;
       const row = select.get(id) as
         { state: string; queuedPosition: number | null; queuedAt: string | null } | undefined;
       if (!row) return undefined;
@@ -93,12 +89,9 @@ export const conversationsProjection: Projection = {
           // Most events leave the deadlines as they were (a message on an open conversation): rows unchanged.
           // The stored rows are always deadlines(stored state), written by this same flush.
           const due = deadlines(state);
-          const key = timerKey(state, due);
-          if (stored !== key) {
-            if (stored !== undefined) clearTimers.run(state.id);
-            for (const deadline of due) addTimer.run(state.id, deadline.kind, deadline.dueAt);
-          }
-          kept.set(state.id, { state, queuedPosition, queuedAt, stored: key });
+          if (stored === timerKey(state, due)) continue;
+          if (stored !== undefined) clearTimers.run(state.id);
+          for (const deadline of due) addTimer.run(state.id, deadline.kind, deadline.dueAt);
         }
         batch.clear();
         for (const queueId of waitedQueues) pruneWaits.run(queueId, queueId);

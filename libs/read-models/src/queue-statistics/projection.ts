@@ -1,7 +1,6 @@
 import { addSeconds, ConversationEvent, DomainEvent, StatusReason } from '#domain';
 import { StoredEvent } from '#event-store';
 import { Db } from '../database';
-import { KeptRows } from '../kept-rows';
 import { Projection } from '../projection';
 import { QUEUE_STATISTICS_SCHEMA, QUEUE_STATISTICS_TABLES } from './schema';
 import { QueueFact, StatusBucket, TrackedConversation, trackConversation } from './tracking';
@@ -64,12 +63,8 @@ export const queueStatisticsProjection: Projection = {
       sums.forEach((n, i) => (entry.sums[i] += n));
       minuteChanges.set(key, entry);
     };
-    // The conversations moving now, as written by earlier batches (closed ones are deleted, and forgotten).
-    const kept = new KeptRows<TrackedConversation>();
     const load = (id: string): TrackedConversation | undefined => {
       if (batch.has(id)) return batch.get(id) ?? undefined;
-      const keptRow = kept.get(id);
-      if (keptRow) return keptRow;
       const row = select.get(id) as (Omit<TrackedConversation, 'accepted'> & { accepted: number }) | undefined;
       if (!row) return undefined;
       const { queuedAt, accepted, ...rest } = row;
@@ -135,13 +130,9 @@ export const queueStatisticsProjection: Projection = {
       },
       flush() {
         for (const [id, row] of batch) {
-          if (row === null) {
-            remove.run(id);
-            kept.delete(id);
-          } else {
+          if (row === null) remove.run(id);
+          else
             upsert.run(id, row.queueId, row.status, row.accepted ? 1 : 0, row.thresholdSeconds, row.queuedAt ?? null);
-            kept.set(id, row);
-          }
         }
         for (const [status, n] of statusChanges) count.run(status, n);
         for (const [queueId, n] of waitingChanges) waiting.run(queueId, n);
