@@ -192,6 +192,19 @@ describe('after a scripted lifecycle', () => {
     expect(ofA.every((l) => typeof l.level === 'number' && typeof l.time === 'number')).toBe(true);
   });
 
+  it('gives a command sent over HTTP the id of its request, and a timer’s none', async () => {
+    const refused = logLines().find((l) => l.conversationId === chatA && l.command === 'pick')!;
+    expect(refused.reqId).toEqual(expect.any(String));
+    // The request's own line (a 409 is logged at info) carries the same id.
+    const requestLine = await pollUntil('the refused pick’s request line', () =>
+      logLines().find((l) => l.reqId === refused.reqId && l.res !== undefined),
+    );
+    expect(requestLine).toMatchObject({ req: { method: 'POST', url: `/conversations/${chatA}/pick` } });
+    const fired = logLines().filter((l) => l.context === 'Commands' && String(l.command).startsWith('expire'));
+    expect(fired.length).toBeGreaterThan(0);
+    expect(fired.every((l) => l.reqId === undefined)).toBe(true);
+  });
+
   it('does not log successful reads', async () => {
     const count = () => logLines().length;
     const before = count();

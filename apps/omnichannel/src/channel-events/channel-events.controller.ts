@@ -6,6 +6,7 @@ import { ApiErrors, ChannelEventAccepted } from '../http/api-docs';
 import { Roles } from '../auth/roles.decorator';
 import { invalidInput } from '../http/validation';
 import { RunConversationCommand } from '../conversations/conversation.commands';
+import { RequestId, sentFrom } from '../observability/served-request';
 
 /** Contract section 1 over HTTP: the same envelope and the same command path as the Kafka gateway. */
 @ApiTags('channel events')
@@ -19,11 +20,11 @@ export class ChannelEventsController {
   @ApiBody({ type: ChannelEventEnvelopeDto })
   @ApiResponse({ status: 202, description: 'durably accepted, or a duplicate', type: ChannelEventAccepted })
   @ApiErrors(400, 403, 404, 409, 503)
-  async accept(@Body() body: unknown) {
+  async accept(@Body() body: unknown, @RequestId() requestId: string) {
     const parsed = parseChannelEvent(body);
     if (!parsed.ok) throw invalidInput(parsed.problems);
     const { command, cause } = toCommand(parsed.event);
-    const result = await this.bus.execute(new RunConversationCommand(command, cause));
+    const result = await this.bus.execute(sentFrom(new RunConversationCommand(command, cause), requestId));
     return result.duplicate ? { duplicate: true } : { position: result.position };
   }
 }

@@ -34,6 +34,7 @@ import { IdPipe } from '../http/id.pipe';
 import { MinPositionInterceptor } from '../http/min-position.interceptor';
 import { pageHeaders, pageRequest } from '../http/pagination';
 import { AgentCommandDto, MessageDto, TransferDto } from './agent-command.dto';
+import { RequestId, sentFrom } from '../observability/served-request';
 import { RunConversationCommand } from './conversation.commands';
 
 /** URL command names (contract) to the domain's command names (spec). */
@@ -68,6 +69,7 @@ export class ConversationsController {
   transfer(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: TransferDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const target = transferTarget(body);
@@ -80,6 +82,7 @@ export class ConversationsController {
     return this.run(
       { type: 'transfer', conversationId: id, agentId: body.agentId, target },
       agentActing(principal, body.agentId),
+      requestId,
     );
   }
 
@@ -90,11 +93,13 @@ export class ConversationsController {
   message(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: MessageDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     return this.run(
       { type: 'agentMessage', conversationId: id, agentId: body.agentId, text: body.text },
       agentActing(principal, body.agentId),
+      requestId,
     );
   }
 
@@ -107,13 +112,18 @@ export class ConversationsController {
     @Param('id', new IdPipe('id')) id: string,
     @Param('command') name: string,
     @Body() body: AgentCommandDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const type = Object.hasOwn(SIMPLE_COMMANDS, name)
       ? SIMPLE_COMMANDS[name as keyof typeof SIMPLE_COMMANDS]
       : undefined;
     if (!type) throw new NotFoundException(`unknown command '${name}'`);
-    return this.run({ type, conversationId: id, agentId: body.agentId }, agentActing(principal, body.agentId));
+    return this.run(
+      { type, conversationId: id, agentId: body.agentId },
+      agentActing(principal, body.agentId),
+      requestId,
+    );
   }
 
   @Get()
@@ -175,9 +185,9 @@ export class ConversationsController {
     return this.transcripts.transcript(id);
   }
 
-  private async run(command: ConversationCommand, actor: Actor) {
+  private async run(command: ConversationCommand, actor: Actor, requestId: string) {
     const { conversationId, statusReason, position } = await this.bus.execute(
-      new RunConversationCommand(command, { actor }),
+      sentFrom(new RunConversationCommand(command, { actor }), requestId),
     );
     return { conversationId, statusReason, position };
   }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyConflictError } from '#command-handling';
 import { DomainError, DomainErrorKind } from '#domain';
 import { EventStoreUnavailableError } from '#event-store';
@@ -30,16 +30,21 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(ErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { statusCode, body } = errorAnswer(exception, this.logger);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const { statusCode, body } = errorAnswer(exception, this.logger, http.getRequest<FastifyRequest | undefined>()?.id);
     void reply.code(statusCode).send({ statusCode, error: ERROR_NAMES[statusCode] ?? 'Error', ...body });
   }
 }
 
-/** The status and body an error answers with; shared with the bulk endpoint, which answers one per item. */
+/**
+ * The status and body an error answers with; shared with the bulk endpoint, which answers one per item. An
+ * internal error is logged, with the id of the request it failed.
+ */
 export const errorAnswer = (
   exception: unknown,
   logger: Logger,
+  requestId: string | undefined,
 ): { statusCode: number; body: Record<string, unknown> & { message?: unknown } } => {
   if (exception instanceof DomainError) {
     const { message, statusReason, field } = exception;
@@ -65,6 +70,9 @@ export const errorAnswer = (
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { statusCode: status, body: { message: (exception as Error).message } };
   }
-  logger.error(exception instanceof Error ? exception.stack : String(exception));
+  logger.error(
+    exception instanceof Error ? { reqId: requestId, err: exception } : { reqId: requestId, reason: String(exception) },
+    'internal error',
+  );
   return { statusCode: 500, body: { message: 'internal error' } };
 };

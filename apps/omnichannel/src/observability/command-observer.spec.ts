@@ -8,6 +8,7 @@ import { RunConversationCommand } from '../conversations/conversation.commands';
 import { RunAgentCommand } from '../setup/setup.commands';
 import { CommandObserver } from './command-observer';
 import { Metrics } from './metrics';
+import { sentFrom } from './served-request';
 import { ObservedCommandBus } from './observed-command-bus';
 
 const pick = (conversationId: string) =>
@@ -89,12 +90,15 @@ it('logs the fields in the documented order, leaving out those a command has not
     events: [{}],
   }));
   await bus.execute(pick('c1'));
+  await bus.execute(sentFrom(pick('c2'), 'request-9'));
   const presence = { type: 'changePresence', agentId: 'a1', status: 'available' } as const;
   await observer.run(new RunAgentCommand(presence, { kind: 'agent', id: 'a1' }), async () => ({ position: 8 }));
   // As pino writes them: a field whose value is undefined is not written.
   const written = lines.map(({ line }) => Object.keys(JSON.parse(JSON.stringify(line)) as object));
   expect(written).toEqual([
     ['conversationId', 'command', 'outcome', 'position', 'statusReason', 'events', 'actor', 'durationMs'],
+    ['reqId', 'conversationId', 'command', 'outcome', 'position', 'statusReason', 'events', 'actor', 'durationMs'],
     ['agentId', 'command', 'outcome', 'position', 'durationMs'],
   ]);
+  expect(lines[1].line.reqId).toBe('request-9');
 });

@@ -8,6 +8,7 @@ import { DOMAIN_ERROR_STATUS } from '../http/error-filter';
 import { RunAgentCommand } from '../setup/setup.commands';
 import { Metrics } from './metrics';
 import { InFlight } from './in-flight';
+import { requestIdOf } from './served-request';
 
 export type Outcome = 'accepted' | 'duplicate' | 'refused' | 'conflict' | 'unavailable' | 'failed';
 
@@ -17,19 +18,22 @@ interface Subject {
   /** The ids the command names (agentId, queueId, workstreamId): logged, never labels. A conversation's is its own field. */
   ids?: Record<string, string>;
   conversation?: RunConversationCommand;
+  /** The HTTP request it was sent from, if any. */
+  requestId?: string;
 }
 
 const subjectOf = (command: object): Subject => {
+  const requestId = requestIdOf(command);
   if (command instanceof RunConversationCommand) {
-    return { command: command.command.type, conversation: command };
+    return { command: command.command.type, conversation: command, requestId };
   }
   if (command instanceof RunAgentCommand) {
-    return { command: command.command.type, ids: { agentId: command.command.agentId } };
+    return { command: command.command.type, ids: { agentId: command.command.agentId }, requestId };
   }
   // Configuration writes (and any command added later): the class name, and every id it carries.
   const name = command.constructor.name;
   const ids = Object.entries(command).filter(([key, value]) => key.endsWith('Id') && typeof value === 'string');
-  return { command: name.charAt(0).toLowerCase() + name.slice(1), ids: Object.fromEntries(ids) };
+  return { command: name.charAt(0).toLowerCase() + name.slice(1), ids: Object.fromEntries(ids), requestId };
 };
 
 const positionOf = (result: unknown): number | undefined =>
@@ -99,7 +103,7 @@ export class CommandObserver {
   }
 
   private record(
-    { command, ids, conversation }: Subject,
+    { command, ids, conversation, requestId }: Subject,
     { outcome, status }: { outcome: Outcome; status?: number },
     ms: number,
     result?: unknown,
@@ -119,6 +123,7 @@ export class CommandObserver {
     // pino leaves out the fields that are undefined. Other commands' ids go first, copied (they are few).
     const statusReason = (result as { statusReason?: unknown } | undefined)?.statusReason;
     const fields = {
+      reqId: requestId,
       conversationId: conversation?.command.conversationId,
       command,
       outcome,

@@ -2,20 +2,19 @@ import { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { Config } from '../config';
-import { servedRequestId } from './served-request';
 
 /** pretty for a person at a terminal, JSON lines for everything else (a collector, a file, a pipe). */
 export const usesPrettyLogs = (config: Pick<Config, 'logFormat'>, stdout: { isTTY?: boolean }): boolean =>
   config.logFormat === undefined ? stdout.isTTY === true : config.logFormat === 'pretty';
 
 /**
- * pino through nestjs-pino: Nest's own logs and ours as JSON lines on stdout. Lines logged while serving a request
- * carry its `reqId` (the caller's X-Request-Id when given). The request lines themselves (a failed request at info
- * or error, one that succeeded only at debug, so reads do not flood the log; commands have a line of their own,
- * from CommandObserver) are written by request-log.ts, not pino-http (issue 23): no middleware runs per request.
+ * pino through nestjs-pino: Nest's own logs and ours as JSON lines on stdout. A request's lines carry its `reqId`
+ * (the caller's X-Request-Id when given): its own line (a failed request at info or error, one that succeeded only
+ * at debug, so reads do not flood the log), written by request-log.ts, not pino-http (issue 23), so no middleware
+ * runs per request; the line of each command it sent, from CommandObserver (served-request.ts); its error line.
  */
 export const loggerParams = (config: Pick<Config, 'logLevel' | 'logFormat'>, stdout = process.stdout): Params => ({
-  pinoHttp: { logger: pino({ level: config.logLevel, mixin: servedRequestId }, logStream(config, stdout)) },
+  pinoHttp: { logger: pino({ level: config.logLevel }, logStream(config, stdout)) },
   forRoutes: [],
 });
 

@@ -7,7 +7,6 @@ import { serveOpenApi } from '../http/openapi';
 import { HttpObserver } from './http-observer';
 import { serviceLogger } from './logging';
 import { requestLog } from './request-log';
-import { serveWithRequestId } from './served-request';
 
 /**
  * What main.ts adds to the app beyond its modules: the pino logger, the request log, HTTP timing, the OpenAPI
@@ -29,6 +28,5 @@ export const setUpOperations = (app: NestFastifyApplication, config: Config): vo
       allowedOrigins: config.allowedOrigins,
     }),
   );
-  fastify.addHook('preHandler', serveWithRequestId);
   if (config.serveApiDocs) serveOpenApi(app);
 };

@@ -9,6 +9,7 @@ import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { IdPipe } from '../http/id.pipe';
 import { AgentDto, PresenceDto, QueueDto } from './agent.dto';
 import { ConfigureQueue, ConfigureWorkstream, RunAgentCommand } from './setup.commands';
+import { RequestId, sentFrom } from '../observability/served-request';
 import { SignOut } from './sign-out';
 import { WorkstreamDto } from './workstream.dto';
 
@@ -29,10 +30,13 @@ export class SetupController {
   async workstream(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: WorkstreamDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const settings = withDefaults(body);
-    const position = await this.bus.execute(new ConfigureWorkstream(id, settings, operator(principal)));
+    const position = await this.bus.execute(
+      sentFrom(new ConfigureWorkstream(id, settings, operator(principal)), requestId),
+    );
     return { id, ...settings, position };
   }
 
@@ -43,9 +47,12 @@ export class SetupController {
   async queue(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: QueueDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
-    const position = await this.bus.execute(new ConfigureQueue(id, body.name, operator(principal)));
+    const position = await this.bus.execute(
+      sentFrom(new ConfigureQueue(id, body.name, operator(principal)), requestId),
+    );
     return { id, name: body.name, position };
   }
 
@@ -56,18 +63,22 @@ export class SetupController {
   async agent(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: AgentDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const { position, agent } = await this.bus.execute(
-      new RunAgentCommand(
-        {
-          type: 'configureAgent',
-          agentId: id,
-          name: body.name,
-          capacityUnits: body.capacityUnits,
-          queueIds: body.queueIds,
-        },
-        operator(principal),
+      sentFrom(
+        new RunAgentCommand(
+          {
+            type: 'configureAgent',
+            agentId: id,
+            name: body.name,
+            capacityUnits: body.capacityUnits,
+            queueIds: body.queueIds,
+          },
+          operator(principal),
+        ),
+        requestId,
       ),
     );
     return {
@@ -88,20 +99,24 @@ export class SetupController {
   async presence(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: PresenceDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const { actor, supervisor } = presenceChanger(principal, id, body);
     const { position, agent } = await this.bus.execute(
-      new RunAgentCommand(
-        { type: 'changePresence', agentId: id, status: body.status, ...(supervisor && { supervisor }) },
-        actor,
+      sentFrom(
+        new RunAgentCommand(
+          { type: 'changePresence', agentId: id, status: body.status, ...(supervisor && { supervisor }) },
+          actor,
+        ),
+        requestId,
       ),
     );
     if (!supervisor || agent.presence !== 'offline') return { agentId: id, status: agent.presence, position };
     return {
       agentId: id,
       status: agent.presence,
-      ...(await this.signOut.conversationsOf(id, actor, supervisor, position)),
+      ...(await this.signOut.conversationsOf(id, actor, supervisor, position, requestId)),
     };
   }
 }

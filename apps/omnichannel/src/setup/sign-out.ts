@@ -4,6 +4,7 @@ import { DomainError, SupervisorAction } from '#domain';
 import { Actor } from '#event-store';
 import { ConversationQueries } from '#read-models';
 import { RunConversationCommand } from '../conversations/conversation.commands';
+import { sentFrom } from '../observability/served-request';
 
 /**
  * S4: a supervisor signed an agent out (presence offline). Each conversation the agent has active is then
@@ -21,13 +22,14 @@ export class SignOut {
     actor: Actor,
     supervisor: SupervisorAction,
     after: number,
+    requestId: string,
   ): Promise<{ position: number; disconnectedConversationIds: string[] }> {
     let position = after;
     const disconnected: string[] = [];
     for (const { id } of this.conversations.conversations({ statusReason: 'active', agentId })) {
       const command = { type: 'agentDisconnect' as const, conversationId: id, agentId, supervisor };
       try {
-        const result = await this.bus.execute(new RunConversationCommand(command, { actor }));
+        const result = await this.bus.execute(sentFrom(new RunConversationCommand(command, { actor }), requestId));
         position = Math.max(position, result.position);
         if (result.events.length) disconnected.push(id);
       } catch (error) {

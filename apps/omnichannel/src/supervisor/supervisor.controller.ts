@@ -11,6 +11,7 @@ import { CurrentPrincipal, Roles } from '../auth/roles.decorator';
 import { errorAnswer } from '../http/error-filter';
 import { IdPipe } from '../http/id.pipe';
 import { RunConversationCommand } from '../conversations/conversation.commands';
+import { RequestId, sentFrom } from '../observability/served-request';
 import { AssignDto, BulkAction, BulkDto, ForceCloseDto, SupervisorTransferDto } from './supervisor.dto';
 
 /** Items of a bulk request decided at once: enough to keep the store busy, few enough not to starve others. */
@@ -42,10 +43,11 @@ export class SupervisorController {
   assign(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: AssignDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const acting = supervisorActing(principal, 'assign', body);
-    return this.execute(assignCommand(id, body, acting), acting);
+    return this.execute(assignCommand(id, body, acting), acting, requestId);
   }
 
   @Post('conversations/:id/transfer')
@@ -56,10 +58,11 @@ export class SupervisorController {
   transfer(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: SupervisorTransferDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const acting = supervisorActing(principal, 'transfer', body);
-    return this.execute(transferCommand(id, transferTarget(body), acting), acting);
+    return this.execute(transferCommand(id, transferTarget(body), acting), acting, requestId);
   }
 
   @Post('conversations/:id/force-close')
@@ -70,10 +73,11 @@ export class SupervisorController {
   forceClose(
     @Param('id', new IdPipe('id')) id: string,
     @Body() body: ForceCloseDto,
+    @RequestId() requestId: string,
     @CurrentPrincipal() principal?: Principal,
   ) {
     const acting = supervisorActing(principal, 'force-close', body);
-    return this.execute(forceCloseCommand(id, acting), acting);
+    return this.execute(forceCloseCommand(id, acting), acting, requestId);
   }
 
   @Post('bulk')
@@ -87,7 +91,7 @@ export class SupervisorController {
   @ApiOkResponse({ description: 'one result per conversation, in the order given', type: BulkResult })
   @ApiErrors(400, 403, 503)
   @HttpCode(200)
-  async bulk(@Body() body: BulkDto, @CurrentPrincipal() principal?: Principal) {
+  async bulk(@Body() body: BulkDto, @RequestId() requestId: string, @CurrentPrincipal() principal?: Principal) {
     const acting = supervisorActing(principal, PERMISSION[body.action], body);
     const commandFor = bulkCommand(body, acting);
     const results = new Array<BulkItem>(body.conversationIds.length);
@@ -95,7 +99,7 @@ export class SupervisorController {
     const worker = async () => {
       while (next < body.conversationIds.length) {
         const index = next++;
-        results[index] = await this.item(body.conversationIds[index], commandFor, acting);
+        results[index] = await this.item(body.conversationIds[index], commandFor, acting, requestId);
       }
     };
     await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, body.conversationIds.length) }, worker));
@@ -106,12 +110,13 @@ export class SupervisorController {
     conversationId: string,
     commandFor: (id: string) => ConversationCommand,
     acting: SupervisorActing,
+    requestId: string,
   ): Promise<BulkItem> {
     try {
-      const { statusReason, position } = await this.execute(commandFor(conversationId), acting);
+      const { statusReason, position } = await this.execute(commandFor(conversationId), acting, requestId);
       return { conversationId, status: 200, statusReason, position };
     } catch (error) {
-      const { statusCode, body } = errorAnswer(error, this.logger);
+      const { statusCode, body } = errorAnswer(error, this.logger, requestId);
       return {
         conversationId,
         status: statusCode,
@@ -121,9 +126,9 @@ export class SupervisorController {
     }
   }
 
-  private async execute(command: ConversationCommand, { actor }: SupervisorActing) {
+  private async execute(command: ConversationCommand, { actor }: SupervisorActing, requestId: string) {
     const { conversationId, statusReason, position } = await this.bus.execute(
-      new RunConversationCommand(command, { actor }),
+      sentFrom(new RunConversationCommand(command, { actor }), requestId),
     );
     return { conversationId, statusReason, position };
   }
