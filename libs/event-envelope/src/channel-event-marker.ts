@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Actor, AppendRequest } from '#event-store';
+import { newEventId } from './event-id';
 
 /**
  * Issue 22: a channel event's `eventId` is applied once in the whole store. The append that applies it also
@@ -25,7 +25,7 @@ export const channelEventMarker = (
   expectedRevision: 'no_stream',
   events: [
     {
-      eventId: randomUUID(),
+      eventId: newEventId(),
       type: CHANNEL_EVENT_MARKER,
       // `appliedTo`, not `conversationId`: projections that follow conversations by that field must not see it.
       data: { channelEventId: eventId, appliedTo: conversationId },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DomainEvent } from '#domain';
 import { Actor, EventMetadata, NewEvent, StoredEvent } from '#event-store';
+import { newEventId } from './event-id';
 import { schemaVersionOf, upcast } from './upcasting';
 
 export const toNewEvent = (
@@ -9,7 +9,7 @@ export const toNewEvent = (
   cause: { causationId?: string; occurredAt?: string },
   statusReason?: string,
 ): NewEvent => ({
-  eventId: randomUUID(),
+  eventId: newEventId(),
   type: event.type,
   data: event.data as unknown as Record<string, unknown>,
   metadata: {
